@@ -1,0 +1,167 @@
+"""The Corpus: one SQLite file via sqlite-utils, migrated on open, written in batches."""
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from corpus.document import Document
+from corpus.migrations import MIGRATION_SET, STEP_NAMES, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10
+
+
+class CorpusError(Exception):
+    """A problem with the corpus file. The message names the file and what to do."""
+
+
+@dataclass
+class Stored:
+    """What happened to one document handed to `Corpus.add`."""
+
+    document: Document
+    added: bool  # False: the same text was already stored
+
+
+class Corpus:
+    """A corpus file. Open with `Corpus.open(path)`; use as a context manager to close it.
+
+    >>> with Corpus.open("data/corpus.db") as corpus:  # doctest: +SKIP
+    ...     corpus.add([Document(text="...", source="local", ...)])
+    """
+
+    def __init__(self, path: Path, db: Database):
+        self.path = path
+        self.db = db
+
+    @classmethod
+    def open(
+        cls, path: str | Path, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_S
+    ) -> "Corpus":
+        path = Path(path)
+        if path.is_dir():
+            raise CorpusError(
+                f"{path} is a folder; pass --db with a file path such as {path}/corpus.db"
+            )
+        if path.exists():
+            _refuse_foreign_or_newer(path, busy_timeout)
+        elif not create:
+            raise CorpusError(
+                f"no corpus at {path}; build one with `nhscuts add FILES --db {path}` "
+                "(or `make demo` for the sample corpus)"
+            )
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False)
+            db = Database(conn)
+            # WAL lets a crawl write while the dashboard reads; NORMAL is durable enough in WAL.
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrations.apply(db)
+        except sqlite3.OperationalError as error:
+            raise _friendly(path, error) from None
+        except sqlite3.DatabaseError as error:
+            raise CorpusError(f"{path} cannot be opened as a corpus ({error})") from None
+        return cls(path, db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def add(self, documents: Iterable[Document], *, batch_size: int = 200) -> Iterator[Stored]:
+        """Store documents in transactions of `batch_size`; the same text twice is a no-op.
+
+        Yields one `Stored` per document once its batch is committed, so a crash mid-batch
+        loses only that batch and leaves the file consistent.
+        """
+        documents = iter(documents)
+        while batch := list(islice(documents, batch_size)):
+            try:
+                with self.db.atomic():
+                    results = [Stored(doc, self._insert(doc)) for doc in batch]
+            except sqlite3.OperationalError as error:
+                raise _friendly(self.path, error) from None
+            yield from results
+
+    def _insert(self, doc: Document) -> bool:
+        row = doc.row()
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO documents ({}) VALUES ({})".format(
+                ", ".join(row), ", ".join("?" * len(row))
+            ),
+            list(row.values()),
+        )
+        if cursor.rowcount == 0:
+            return False
+        self.conn.executemany(
+            'INSERT INTO paragraphs (doc_id, "index", text) VALUES (?, ?, ?)',
+            [(doc.id, index, text) for index, text in enumerate(doc.paragraphs, start=1)],
+        )
+        return True
+
+    def has_document(self, doc_id: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone()
+            is not None
+        )
+
+
+def _refuse_foreign_or_newer(path: Path, busy_timeout: float) -> None:
+    """Check an existing file without writing to it: SQLite, and no schema step we don't know."""
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise CorpusError(
+            f"{path} is not an SQLite database; pass --db with a corpus file or a new path"
+        )
+    if not header:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout)
+        try:
+            rows = conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):
+                return
+            raise
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as error:
+        raise _friendly(path, error) from None
+    except sqlite3.DatabaseError as error:
+        raise CorpusError(f"{path} cannot be opened as a corpus ({error})") from None
+    unknown = sorted({name for (name,) in rows} - set(STEP_NAMES))
+    if unknown:
+        raise CorpusError(
+            f"{path} was written by a newer nhscuts (schema step {unknown[-1]}); "
+            "upgrade nhscuts to use it. The file was left untouched"
+        )
+
+
+def _friendly(path: Path, error: sqlite3.OperationalError) -> CorpusError:
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return CorpusError(
+            f"{path} is locked by another process (an import or crawl?); "
+            "wait for it to finish and run again"
+        )
+    if "readonly" in message or "unable to open" in message:
+        return CorpusError(f"{path} cannot be written ({message}); check the folder's permissions")
+    return CorpusError(f"{path}: {message}")

@@ -1,0 +1,93 @@
+"""The document record every stage writes, and how its id and paragraphs are made."""
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from corpus.migrations import DOCUMENT_KINDS
+
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
+_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+
+
+def normalise_text(text: str) -> str:
+    """Unicode NFC, LF line ends, trimmed lines, paragraphs separated by exactly one blank line.
+
+    >>> normalise_text("A  line\\r\\n\\n\\n\\nNext ")
+    'A line\\n\\nNext'
+    """
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x00", "")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    blocks = _BLANK_LINES.split("\n".join(lines))
+    return "\n\n".join(block.strip() for block in blocks if block.strip())
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs are the blocks between blank lines (of already normalised text)."""
+    return [block for block in text.split("\n\n") if block]
+
+
+def content_id(text: str) -> str:
+    """The document id: a hash of the normalised text, so the same content gets the same id."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:16]
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Document:
+    """One document ready to store. `text` is normalised when the record is built."""
+
+    text: str
+    source: str
+    content_type: str
+    extractor_version: str
+    kind: str = "other"
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    raw: bytes | None = None
+    fetched_at: str = field(default_factory=now_utc)
+
+    def __post_init__(self) -> None:
+        if self.kind not in DOCUMENT_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(DOCUMENT_KINDS)}, not {self.kind!r}")
+        self.text = normalise_text(self.text)
+        if self.canonical_url is None:
+            self.canonical_url = self.url
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return split_paragraphs(self.text)
+
+    def row(self) -> dict:
+        raw = self.raw if self.raw is not None else self.text.encode("utf-8")
+        return {
+            "id": self.id,
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "source": self.source,
+            "kind": self.kind,
+            "title": self.title,
+            "author": self.author,
+            "published": self.published,
+            "fetched_at": self.fetched_at,
+            "content_type": self.content_type,
+            "text": self.text,
+            "word_count": len(self.text.split()),
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "raw": zlib.compress(raw, 6),
+            "extractor_version": self.extractor_version,
+        }

@@ -1,0 +1,1 @@
+"""Scrapy spiders and pipelines that collect news, union and government documents."""

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard, reading the corpus through corpus.queries."""

@@ -1,0 +1,1 @@
+"""nhscuts: the command line that ties the stages together."""

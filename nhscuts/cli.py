@@ -1,0 +1,226 @@
+"""The `nhscuts` command: each command opens the corpus, calls one library function, prints."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from corpus import Corpus, CorpusError
+from corpus.export import EXPORT_FORMATS, export_table
+from corpus.files import FileOutcome, ImportOptions, find_files, import_files
+from corpus.migrations import DOCUMENT_KINDS
+from corpus.queries import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    QueryError,
+    SearchFilters,
+    corpus_stats,
+    date_bound,
+    search_paragraphs,
+)
+from nhscuts.config import DB_ENV_VAR, DEFAULT_DB
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def db_option(command):
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_DB,
+        envvar=DB_ENV_VAR,
+        show_default=True,
+        show_envvar=True,
+        help="Corpus file.",
+    )(command)
+
+
+def kind_option(help_text: str):
+    return click.option("--kind", type=click.Choice(DOCUMENT_KINDS), help=help_text)
+
+
+def open_corpus(db: Path, *, create: bool = False) -> Corpus:
+    try:
+        return Corpus.open(db, create=create)
+    except CorpusError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="nhscuts", message="nhscuts %(version)s")
+def cli():
+    """nhscuts: a text corpus and media analysis of NHS workforce cuts.
+
+    Data flows one way: crawl → corpus → analysis → dashboard.
+
+    Example:
+
+        nhscuts add corpus/samples --db data/demo.db && nhscuts stats --db data/demo.db
+    """
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@kind_option("Kind for every file (default: the file's front matter, else other).")
+@click.option("--source", help="Source name for every file (default: front matter, else local).")
+def add(paths, db, kind, source):
+    """Import files and folders (recursive): .txt .md .html .htm .pdf .docx.
+
+    Title, date and author are read from the content (Markdown front matter first). The same
+    text imported twice is stored once. Exits 1 if any file failed; the others still import.
+
+    Example:
+
+        nhscuts add reports/ letter.pdf --kind government --source "Department of Health"
+    """
+    corpus = open_corpus(db, create=True)
+    options = ImportOptions(kind=kind, source=source)
+    total = sum(1 for _ in find_files(paths))
+    with corpus, _progress() as progress:
+        task = progress.add_task("importing", total=total)
+
+        def show(outcome: FileOutcome) -> None:
+            progress.advance(task)
+            _print_outcome(outcome)
+
+        report = import_files(corpus, paths, options, on_outcome=show)
+    ignored = report.count("ignored")
+    out.print(
+        f"{report.count('added')} added, {report.count('duplicate')} duplicate, "
+        f"{report.count('failed')} failed"
+        + (f", {ignored} ignored (not txt/md/html/pdf/docx)" if ignored else "")
+        + f" → {db}"
+    )
+    if report.failed:
+        sys.exit(1)
+
+
+def _print_outcome(outcome: FileOutcome) -> None:
+    path = escape(str(outcome.path))
+    if outcome.status == "added":
+        out.print(f"[green]added[/]     {path}  [dim]{escape(outcome.title or '')}[/]")
+    elif outcome.status == "duplicate":
+        out.print(f"[yellow]duplicate[/] {path}  [dim](same text as {outcome.doc_id})[/]")
+    elif outcome.status == "failed":
+        err.print(f"[red]error:[/] {path}: {escape(outcome.message)}")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("query")
+@db_option
+@kind_option("Only documents of this kind.")
+@click.option("--since", help="Only documents published on or after: YYYY, YYYY-MM or a date.")
+@click.option("--until", help="Only documents published on or before: YYYY, YYYY-MM or a date.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
+def search(query, db, kind, since, until, limit, as_json):
+    """Ranked full-text search over paragraphs (FTS5 syntax).
+
+    Words must all match; use "exact phrases", OR, NOT and prefix*. Results are ranked by bm25
+    and show a snippet with the matches marked.
+
+    Example:
+
+        nhscuts search '"resignation scheme" OR MARS' --kind union --since 2010 --until 2012
+    """
+    try:
+        filters = SearchFilters(
+            kind=kind,
+            since=date_bound(since) if since else None,
+            until=date_bound(until, end=True) if until else None,
+        )
+        with open_corpus(db) as corpus:
+            hits = search_paragraphs(corpus, query, filters, limit=limit)
+    except (QueryError, CorpusError) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps([hit.as_dict() for hit in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        out.print(f"no paragraphs match {escape(query)!s}")
+        return
+    for number, hit in enumerate(hits, start=1):
+        snippet = escape(hit.snippet).replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/]")
+        meta = " · ".join(
+            part for part in (hit.published or "undated", hit.source, hit.kind) if part
+        )
+        out.print(f"[bold]{number}. {escape(hit.title or '(untitled)')}[/]  [dim]{escape(meta)}[/]")
+        out.print(f"   {snippet}")
+        out.print(f"   [blue]{escape(hit.url or '')}[/]  [dim]¶{hit.paragraph}[/]")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@db_option
+@click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option("--table", required=True, help="Table to export, e.g. documents or paragraphs.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write.",
+)
+def export(db, export_format, table, output):
+    """Export every row of a table, streamed in batches, never truncated.
+
+    Example:
+
+        nhscuts export --table paragraphs --format parquet -o paragraphs.parquet
+    """
+    try:
+        with open_corpus(db) as corpus, _progress() as progress:
+            task = progress.add_task(f"exporting {table}", total=None)
+            count = export_table(
+                corpus, table, output, export_format, on_rows=lambda n: progress.advance(task, n)
+            )
+    except (QueryError, CorpusError) as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    out.print(f"wrote {count} rows of {table} to {output}")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@db_option
+def stats(db):
+    """Documents by kind, source and year, and the size of each table.
+
+    Example:
+
+        nhscuts stats --db data/demo.db
+    """
+    with open_corpus(db) as corpus:
+        numbers = corpus_stats(corpus)
+    out.print(f"[bold]{numbers.documents}[/] documents in {db} ({numbers.file_bytes / 1e6:.1f} MB)")
+    for title, rows in [
+        ("kind", numbers.by_kind),
+        ("source", numbers.by_source),
+        ("year", numbers.by_year),
+        ("table", numbers.tables),
+    ]:
+        table = Table(title=f"by {title}" if title != "table" else "tables", title_justify="left")
+        table.add_column(title)
+        table.add_column("documents" if title != "table" else "rows", justify="right")
+        for key, count in rows:
+            table.add_row(escape(str(key)), f"{count:,}")
+        out.print(table)
