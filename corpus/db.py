@@ -34,9 +34,10 @@ class Corpus:
     ...     corpus.add([Document(text="...", source="local", ...)])
     """
 
-    def __init__(self, path: Path, db: Database):
+    def __init__(self, path: Path, db: Database, busy_timeout: float = BUSY_TIMEOUT_S):
         self.path = path
         self.db = db
+        self.busy_timeout = busy_timeout
 
     @classmethod
     def open(
@@ -68,7 +69,7 @@ class Corpus:
             raise _friendly(path, error) from None
         except sqlite3.DatabaseError as error:
             raise CorpusError(f"{path} cannot be opened as a corpus ({error})") from None
-        return cls(path, db)
+        return cls(path, db, busy_timeout)
 
     def close(self) -> None:
         self.db.close()

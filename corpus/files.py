@@ -15,6 +15,7 @@ from corpus.formats import (
     extract,
 )
 from corpus.migrations import DOCUMENT_KINDS
+from corpus.queries import warm_search_cache
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -160,4 +161,6 @@ def import_files(
             record(FileOutcome(path, "added", doc_id=doc.id, title=doc.title))
         else:
             record(FileOutcome(path, "duplicate", "same text is already stored", doc.id, doc.title))
+    if report.count("added"):
+        warm_search_cache(corpus)
     return report

@@ -68,3 +68,22 @@ def m001_documents_and_paragraphs(db: Database) -> None:
     tokenize = "unicode61 remove_diacritics 2"
     db["documents"].enable_fts(["title", "text"], create_triggers=True, tokenize=tokenize)
     db["paragraphs"].enable_fts(["text"], create_triggers=True, tokenize=tokenize)
+
+
+@step
+def m002_search_cache(db: Database) -> None:
+    # Top results of slow (very common) queries, valid while `generation` (the highest
+    # paragraph id) is unchanged; see corpus.queries.search_paragraphs.
+    db.execute(
+        """
+        CREATE TABLE search_cache (
+            key TEXT NOT NULL,
+            filters TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            paragraph_ids TEXT NOT NULL,    -- JSON list, best first
+            complete INTEGER NOT NULL,      -- 1: the list holds every match
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (key, filters)
+        )
+        """
+    )
