@@ -27,6 +27,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_extract.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -87,3 +87,70 @@ def m002_search_cache(db: Database) -> None:
         )
         """
     )
+
+
+@step
+def m003_extraction(db: Database) -> None:
+    # Filled by analysis.extract: one row per extracted document, then what was found in it.
+    # A figure, organisation or scheme inside a claim sentence carries its claim_id.
+    db.execute(
+        """
+        CREATE TABLE extractions (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            extractor_version TEXT NOT NULL,
+            extracted_at TEXT NOT NULL,
+            figures INTEGER NOT NULL,
+            claims INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            paragraph INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            sentence TEXT NOT NULL,
+            attributed_to TEXT
+        )
+        """
+    )
+    located = """
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            claim_id INTEGER REFERENCES claims(id) ON DELETE CASCADE,
+            paragraph INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL"""
+    db.execute(
+        f"""CREATE TABLE figures ({located},
+            value REAL NOT NULL,
+            unit TEXT NOT NULL
+                CHECK (unit IN ('GBP', 'people', 'count', 'percent', 'months', 'years')),
+            kind TEXT NOT NULL CHECK (kind IN ('money', 'count', 'percent', 'duration')),
+            counts TEXT)"""
+    )
+    db.execute(
+        f"""CREATE TABLE organisations ({located},
+            org_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL)"""
+    )
+    db.execute(f"CREATE TABLE schemes ({located}, scheme_id TEXT NOT NULL, name TEXT NOT NULL)")
+    for table, columns in [
+        ("claims", ["doc_id"]),
+        ("figures", ["doc_id"]),
+        ("figures", ["claim_id"]),
+        ("figures", ["unit", "value"]),
+        ("organisations", ["doc_id"]),
+        ("organisations", ["claim_id"]),
+        ("organisations", ["name"]),
+        ("schemes", ["doc_id"]),
+        ("schemes", ["claim_id"]),
+        ("schemes", ["name"]),
+    ]:
+        db[table].create_index(columns)
+    db["claims"].enable_fts(
+        ["sentence"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )

@@ -279,3 +279,128 @@ def _check_table(corpus: Corpus, table: str) -> None:
     tables = user_tables(corpus)
     if table not in tables:
         raise QueryError(f"no table {table!r}; the corpus has: {', '.join(tables)}")
+
+
+UNITS = ("GBP", "people", "count", "percent", "months", "years")
+
+
+@dataclass
+class ClaimFilters(SearchFilters):
+    organisation: str | None = None  # canonical name or the text as written, any case
+    scheme: str | None = None
+    unit: str | None = None
+    min_value: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.unit is not None and self.unit not in UNITS:
+            raise QueryError(f"unit must be one of {', '.join(UNITS)}, not {self.unit!r}")
+
+
+@dataclass
+class ClaimHit:
+    claim_id: int
+    doc_id: str
+    paragraph: int
+    snippet: str  # the sentence, matched terms wrapped in <mark>…</mark>
+    sentence: str
+    attributed_to: str | None
+    title: str | None
+    published: str | None
+    source: str
+    kind: str
+    url: str | None
+    score: float
+    figures: list[dict]
+    organisations: list[str]
+    schemes: list[str]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def search_claims(
+    corpus: Corpus, query: str, filters: ClaimFilters | None = None, limit: int = 20
+) -> list[ClaimHit]:
+    """Claim sentences matching an FTS5 query and the filters, best bm25 first.
+
+    A figure filter (unit, min_value) needs one figure of the claim to meet both.
+    """
+    if not query.strip():
+        raise QueryError("the search query is empty")
+    filters = filters or ClaimFilters()
+    where, params = ["claims_fts MATCH :query"], {"query": query, "limit": limit}
+    if filters.kind:
+        where.append("d.kind = :kind")
+        params["kind"] = filters.kind
+    if filters.since:
+        where.append("d.published >= :since")
+        params["since"] = filters.since
+    if filters.until:
+        where.append("d.published <= :until")
+        params["until"] = filters.until
+    for table, value in (("organisations", filters.organisation), ("schemes", filters.scheme)):
+        if value:
+            where.append(
+                f"EXISTS (SELECT 1 FROM {table} m WHERE m.claim_id = c.id "
+                f"AND (m.name = :{table} COLLATE NOCASE OR m.text = :{table} COLLATE NOCASE))"
+            )
+            params[table] = value
+    if filters.unit or filters.min_value is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM figures f WHERE f.claim_id = c.id"
+            + (" AND f.unit = :unit" if filters.unit else "")
+            + (" AND f.value >= :min_value" if filters.min_value is not None else "")
+            + ")"
+        )
+        params["unit"], params["min_value"] = filters.unit, filters.min_value
+    try:
+        rows = corpus.conn.execute(
+            f"""
+            WITH top AS (
+                SELECT claims_fts.rowid AS cid, bm25(claims_fts) AS score
+                FROM claims_fts
+                JOIN claims c ON c.id = claims_fts.rowid
+                JOIN documents d ON d.id = c.doc_id
+                WHERE {" AND ".join(where)}
+                ORDER BY score
+                LIMIT :limit
+            )
+            SELECT c.id, c.doc_id, c.paragraph,
+                   highlight(claims_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}'), c.sentence,
+                   c.attributed_to, d.title, d.published, d.source, d.kind, d.url, top.score
+            FROM top
+            JOIN claims_fts ON claims_fts.rowid = top.cid
+            JOIN claims c ON c.id = top.cid
+            JOIN documents d ON d.id = c.doc_id
+            WHERE claims_fts MATCH :query
+            ORDER BY top.score
+            """,
+            params,
+        ).fetchall()
+    except sqlite3.OperationalError as error:
+        raise _query_error(query, error) from None
+    return [ClaimHit(*row, *_claim_details(corpus, row[0])) for row in rows]
+
+
+def _claim_details(corpus: Corpus, claim_id: int) -> tuple[list[dict], list[str], list[str]]:
+    conn = corpus.conn
+    figures = [
+        {
+            "text": text,
+            "value": int(value) if value.is_integer() else value,
+            "unit": unit,
+            "counts": counts,
+        }  # fmt: skip
+        for text, value, unit, counts in conn.execute(
+            "SELECT text, value, unit, counts FROM figures WHERE claim_id = ? ORDER BY start",
+            [claim_id],
+        )
+    ]
+
+    def names(table: str) -> list[str]:
+        rows = conn.execute(
+            f"SELECT DISTINCT name FROM {table} WHERE claim_id = ? ORDER BY start", [claim_id]
+        )
+        return [name for (name,) in rows]
+
+    return figures, names("organisations"), names("schemes")

@@ -17,10 +17,13 @@ from corpus.migrations import DOCUMENT_KINDS
 from corpus.queries import (
     MARK_CLOSE,
     MARK_OPEN,
+    UNITS,
+    ClaimFilters,
     QueryError,
     SearchFilters,
     corpus_stats,
     date_bound,
+    search_claims,
     search_paragraphs,
 )
 from nhscuts.config import DB_ENV_VAR, DEFAULT_DB
@@ -133,26 +136,48 @@ def _progress() -> Progress:
 @click.option("--until", help="Only documents published on or before: YYYY, YYYY-MM or a date.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
-def search(query, db, kind, since, until, limit, as_json):
-    """Ranked full-text search over paragraphs (FTS5 syntax).
+@click.option("--claims", is_flag=True, help="Search claims: sentences that carry a figure.")
+@click.option("--org", help="Claims naming this organisation (canonical name or as written).")
+@click.option("--scheme", help="Claims naming this scheme, e.g. MARS.")
+@click.option("--unit", type=click.Choice(UNITS), help="Claims with a figure in this unit.")
+@click.option("--min-value", type=float, help="Claims with a figure of at least this value.")
+def search(query, db, kind, since, until, limit, as_json, claims, org, scheme, unit, min_value):
+    """Ranked full-text search over paragraphs, or over claims (FTS5 syntax).
 
     Words must all match; use "exact phrases", OR, NOT and prefix*. Results are ranked by bm25
-    and show a snippet with the matches marked.
+    and show a snippet with the matches marked. With --claims, each result is a sentence that
+    carries a figure, with its organisations, schemes and who said it; --org, --scheme,
+    --unit and --min-value narrow the claims (they need `nhscuts extract` to have run).
 
     Example:
 
         nhscuts search '"resignation scheme" OR MARS' --kind union --since 2010 --until 2012
+
+        nhscuts search --claims staff --unit people --min-value 1000 --org UHD
     """
+    claim_filters = {"--org": org, "--scheme": scheme, "--unit": unit, "--min-value": min_value}
+    claim_only = [name for name, value in claim_filters.items() if value is not None]
+    if claim_only and not claims:
+        raise click.UsageError(f"{', '.join(claim_only)} filter claims: add --claims")
     try:
-        filters = SearchFilters(
-            kind=kind,
-            since=date_bound(since) if since else None,
-            until=date_bound(until, end=True) if until else None,
-        )
+        dates = {
+            "kind": kind,
+            "since": date_bound(since) if since else None,
+            "until": date_bound(until, end=True) if until else None,
+        }
         with open_corpus(db) as corpus:
-            hits = search_paragraphs(corpus, query, filters, limit=limit)
+            if claims:
+                filters = ClaimFilters(
+                    **dates, organisation=org, scheme=scheme, unit=unit, min_value=min_value
+                )
+                hits = search_claims(corpus, query, filters, limit=limit)
+            else:
+                hits = search_paragraphs(corpus, query, SearchFilters(**dates), limit=limit)
     except (QueryError, CorpusError) as error:
         raise click.ClickException(str(error)) from None
+    if claims:
+        _print_claims(hits, query, as_json)
+        return
     if as_json:
         click.echo(json.dumps([hit.as_dict() for hit in hits], ensure_ascii=False, indent=2))
         return
@@ -160,13 +185,41 @@ def search(query, db, kind, since, until, limit, as_json):
         out.print(f"no paragraphs match {escape(query)!s}")
         return
     for number, hit in enumerate(hits, start=1):
-        snippet = escape(hit.snippet).replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/]")
+        snippet = _marked(hit.snippet)
         meta = " · ".join(
             part for part in (hit.published or "undated", hit.source, hit.kind) if part
         )
         out.print(f"[bold]{number}. {escape(hit.title or '(untitled)')}[/]  [dim]{escape(meta)}[/]")
         out.print(f"   {snippet}")
         out.print(f"   [blue]{escape(hit.url or '')}[/]  [dim]¶{hit.paragraph}[/]")
+
+
+def _marked(snippet: str) -> str:
+    return escape(snippet).replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/]")
+
+
+def _print_claims(hits, query: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([hit.as_dict() for hit in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        out.print(f"no claims match {escape(query)}")
+        return
+    for number, hit in enumerate(hits, start=1):
+        figures = ", ".join(
+            f"{f['text']} ({f['value']:,} {f['unit']}"
+            + (f" of {f['counts']})" if f["counts"] else ")")
+            for f in hit.figures
+        )
+        names = " · ".join([*hit.organisations, *hit.schemes])
+        meta = " · ".join(p for p in (hit.published or "undated", hit.source, hit.kind) if p)
+        out.print(f"[bold]{number}.[/] {_marked(hit.snippet)}")
+        out.print(
+            f"   [green]{escape(figures)}[/]" + (f"  [cyan]{escape(names)}[/]" if names else "")
+        )
+        said = f"said by {hit.attributed_to} · " if hit.attributed_to else ""
+        out.print(f"   [dim]{escape(said)}{escape(hit.title or '(untitled)')} · {escape(meta)}[/]")
+        out.print(f"   [blue]{escape(hit.url or '')}[/]")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -224,3 +277,92 @@ def stats(db):
         for key, count in rows:
             table.add_row(escape(str(key)), f"{count:,}")
         out.print(table)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file, in a list.")
+@click.option("--redo", is_flag=True, help="Corpus mode: extract documents already done again.")
+@click.option(
+    "--n-process",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Worker processes for spaCy (2 helps on a 2-core machine for large batches).",
+)
+def extract(files, db, as_json, redo, n_process):
+    """Pull figures, organisations, schemes and claims out of documents.
+
+    With FILES (txt, md, html, pdf, docx, not in any corpus): print what each holds, as a
+    table or, with --json, as the documented JSON contract. Without FILES: extract every
+    corpus document not yet done (all with --redo) and store the results, so that
+    `nhscuts search --claims` can find them. A re-run skips finished documents.
+
+    Example:
+
+        nhscuts extract letter.pdf article.html --json > found.json
+
+        nhscuts extract --db data/demo.db
+    """
+    # Imported here: spaCy takes seconds to import, and the other commands never need it.
+    from analysis.extract.pipeline import ExtractOptions, ModelError, build_pipeline
+
+    try:
+        options = ExtractOptions(n_process=n_process)
+        nlp = build_pipeline(options)
+    except (ModelError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    if files:
+        failed = _extract_files(nlp, options, files, as_json)
+        if failed:
+            sys.exit(1)
+        return
+    from analysis.extract.store import extract_corpus, pending_count
+
+    with open_corpus(db) as corpus, _progress() as progress:
+        task = progress.add_task("extracting", total=pending_count(corpus, redo))
+        try:
+            report = extract_corpus(
+                corpus, nlp, options, redo=redo, on_document=lambda _: progress.advance(task)
+            )
+        except CorpusError as error:
+            raise click.ClickException(str(error)) from None
+    out.print(
+        f"extracted {report.documents} documents: {report.figures} figures, "
+        f"{report.claims} claims → {db}"
+    )
+
+
+def _extract_files(nlp, options, files, as_json: bool) -> int:
+    from analysis.extract.files import extract_files
+
+    results = extract_files(nlp, files, options)
+    for result in results:
+        if "error" in result:
+            err.print(f"[red]error:[/] {escape(result['path'])}: {escape(result['error'])}")
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            if "error" not in result:
+                _print_extraction(result)
+    return sum(1 for result in results if "error" in result)
+
+
+def _print_extraction(result: dict) -> None:
+    out.print(f"[bold]{escape(result['path'])}[/]  {escape(result['title'] or '')}")
+    table = Table("figure", "value", "unit", "counts", title_justify="left")
+    for figure in result["figures"]:
+        table.add_row(
+            escape(figure["text"]),
+            f"{figure['value']:,}",
+            figure["unit"],
+            escape(figure["counts"] or ""),
+        )
+    if result["figures"]:
+        out.print(table)
+    for key in ("organisations", "schemes"):
+        names = sorted({item["name"] for item in result[key]})
+        out.print(f"{key}: {escape(', '.join(names)) if names else '(none)'}")
+    out.print(f"claims: {len(result['claims'])}\n")

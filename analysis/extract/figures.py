@@ -1,0 +1,337 @@
+"""Find the figures in a parsed text and normalise each to a value, a unit and a kind.
+
+"£21.3m" → 21300000 GBP (money); "9,000 staff" → 9000 people (count); "half" → 50 percent;
+"12 months' pay" → 12 months (duration). Years, dates, financial years, phone and
+reference numbers, times and ordinals are recognised first and left out.
+
+spaCy's MONEY/CARDINAL/PERCENT entities are not used: they miss "£9.3bn"-style forms and
+take years and phone numbers for quantities (see bench/bench_extract.py for the comparison).
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+PATTERNS = Path(__file__).parent / "patterns" / "figures.toml"
+
+UNIT_KINDS = {
+    "GBP": "money",
+    "people": "count",
+    "count": "count",
+    "percent": "percent",
+    "months": "duration",
+    "years": "duration",
+}
+
+
+@dataclass
+class Figure:
+    text: str
+    value: int | float
+    unit: str
+    kind: str
+    start: int  # character offsets in the text the Doc was made from
+    end: int
+    counts: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "value": self.value,
+            "unit": self.unit,
+            "kind": self.kind,
+            "counts": self.counts,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class FigureWords:
+    """The word lists from patterns/figures.toml."""
+
+    scales: dict[str, int]
+    number_words: dict[str, int]
+    fraction_words: dict[str, float]
+    people: frozenset[str]
+    months: frozenset[str]
+    years: frozenset[str]
+    labels: frozenset[str]
+    after: frozenset[str]
+    people_verbs: frozenset[str]
+    scanner: re.Pattern = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.scanner = _scanner(self)
+
+    @classmethod
+    def load(cls, path: Path = PATTERNS) -> "FigureWords":
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        units, skip = data["units"], data["not_figures"]
+        return cls(
+            scales=data["scales"],
+            number_words=data["number_words"],
+            fraction_words=data["fraction_words"],
+            people=frozenset(units["people"]),
+            months=frozenset(units["months"]),
+            years=frozenset(units["years"]),
+            labels=frozenset(skip["labels"]),
+            after=frozenset(skip["after"]),
+            people_verbs=frozenset(units["people_verbs"]),
+        )
+
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:thousand|million|billion|trillion|mn|bn|m|k)\b"
+
+
+def _scanner(words: FigureWords) -> re.Pattern:
+    number_word = "|".join(sorted(words.number_words, key=len, reverse=True))
+    fraction = "|".join(
+        re.escape(w).replace(r"\ ", r"\s+")
+        for w in sorted(words.fraction_words, key=len, reverse=True)
+    )
+    spelled = (
+        rf"(?:{number_word})(?:[-\s](?:{number_word}))?"
+        rf"(?:\s+(?:and\s+)?(?:hundred|thousand|million|billion)(?:\s+(?:and\s+)?(?:{number_word}))?)*"
+    )
+    # Alternatives are tried in order at each position: what is *not* a figure comes first.
+    return re.compile(
+        rf"""
+        (?P<skip>
+            \b\d{{4}}-\d{{2}}-\d{{2}}\b                                          # 2025-03-27
+          | \b\d{{4}}\s?[/-]\s?\d{{2,4}}\b                                   # 2024/25, 2016-17
+          | \b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}(?:,?\s+\d{{4}})?\b        # 31 October 2006
+          | \b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?        # January 6, 2025
+          | \b{_MONTHS}\s+\d{{4}}\b                                          # March 2025
+          | \(?\b0\d{{2,4}}\)?[\s-]?\d{{3,4}}[\s-]?\d{{3,4}}\b                # 0808 100 2210
+          | \b\d{{1,2}}[.:]\d{{2}}\s?(?:am|pm|a\.m\.|p\.m\.)                  # 12.30pm
+          | \b\d+(?:st|nd|rd|th)\b                                           # 3rd
+          | \b\d+/\d+\b                                                      # 24/7
+          | \b[A-Za-z]+-\d+\b                                                # COVID-19
+          | \b\d{{4}}s\b                                                     # 1990s
+          | \d+(?:\.\d+){{2,}}%?                                             # 1.2.3, 1.2.3%
+          | £\s?\d+(?:,\d{{1,2}}(?!\d)|,\d{{4,}})[\d,]*                      # £1,2,3
+        )
+      | (?P<money>(?:£|\\pounds\s*)\s?(?P<money_num>{_NUM})(?:\s?(?P<money_scale>{_SCALE}))?)
+      | (?P<money_words>(?P<mw_num>{_NUM})\s?(?P<mw_scale>{_SCALE})?\s+pounds\b)
+      | (?P<percent>(?P<pct_num>{_NUM})\s?(?:%|per\s?cent\b|percent\b))
+      | (?P<hyphen_duration>\b(?P<hd_num>\d+|{number_word})-(?P<hd_unit>year|month)s?\b)
+      | (?P<number>(?<![\w.,£$]){_NUM}(?:\s?(?P<num_scale>{_SCALE}))?(?![\w£$%]|[.,/]\d))
+      | (?P<spelled>\b(?:a\s+dozen|{spelled})\b)
+      | (?P<fraction>\b(?:{fraction})\b)
+        """,
+        re.IGNORECASE | re.VERBOSE,
+    )
+
+
+def _decimal(number: str) -> Decimal | None:
+    try:
+        return Decimal(number.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _plain(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(round(value, 2))
+
+
+def _spelled_value(text: str, words: FigureWords) -> Decimal | None:
+    """ "nine thousand" → 9000; "two hundred and fifty" → 250; "a dozen" → 12."""
+    total, current = Decimal(0), Decimal(0)
+    for word in re.split(r"[-\s]+", text.lower()):
+        if word in ("a", "and"):
+            continue
+        if word in words.number_words:
+            current += words.number_words[word]
+        elif word == "hundred":
+            current = max(current, Decimal(1)) * 100
+        elif word in ("thousand", "million", "billion"):
+            total += max(current, Decimal(1)) * words.scales[word]
+            current = Decimal(0)
+        else:
+            return None
+    return total + current
+
+
+def find_figures(doc: Doc, words: FigureWords) -> list[Figure]:
+    """Every figure in `doc`, in order, with its unit; `counts` is left to the linker."""
+    figures: list[Figure] = []
+    skipped_ends: list[int] = []
+    for match in words.scanner.finditer(doc.text):
+        group = match.lastgroup
+        if group == "skip":
+            skipped_ends.append(match.end())
+            continue
+        figure = _figure_from_match(doc, match, words, skipped_ends)
+        if figure is None:
+            skipped_ends.append(match.end())
+        else:
+            figures.append(figure)
+    _share_units(doc, figures)
+    return figures
+
+
+def _figure_from_match(doc, match, words, skipped_ends) -> Figure | None:
+    start, end = match.span()
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    text = match.group(0)
+    kind = match.lastgroup if match.lastgroup != "skip" else None
+    groups = {k: v for k, v in match.groupdict().items() if v is not None}
+
+    def make(value: Decimal | None, unit: str) -> Figure | None:
+        if value is None:
+            return None
+        return Figure(text, _plain(value), unit, UNIT_KINDS[unit], start, end)
+
+    if kind in ("money", "money_words"):
+        number = groups.get("money_num") or groups.get("mw_num")
+        scale = (groups.get("money_scale") or groups.get("mw_scale") or "").lower()
+        value = _decimal(number)
+        return make(value * words.scales.get(scale, 1) if value is not None else None, "GBP")
+    if kind == "percent":
+        return make(_decimal(groups["pct_num"]), "percent")
+    if kind == "fraction":
+        return _fraction(doc, span, text, words, make)
+    if kind == "hyphen_duration":
+        number = groups["hd_num"].lower()
+        value = _decimal(number) if number.isdigit() else Decimal(words.number_words[number])
+        return make(value, "years" if groups["hd_unit"].lower() == "year" else "months")
+
+    if _is_identifier(doc, span, words, skipped_ends):
+        return None
+    if kind == "spelled":
+        value = _spelled_value(text, words)
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        if text.lower() == "one" and (
+            after == "of" or _unit_noun(span, words) not in ("people", "months", "years")
+        ):
+            return None  # "one of the trusts", "one thing": a pronoun or idiom, not a quantity
+    else:
+        value = _decimal(text.split()[0] if groups.get("num_scale") else text)
+        scale = (groups.get("num_scale") or "").lower()
+        if value is not None and scale:
+            value *= words.scales[scale]
+    if value is None:
+        return None
+    unit = _unit_noun(span, words)
+    if unit is None and _governing_lemma(span) in words.people_verbs:
+        unit = "people"  # "the NHS employs around 1.3 million"
+    is_year = (
+        kind == "number"
+        and re.fullmatch(r"(19|20)\d\d", text)
+        and unit not in ("people", "months", "years")
+    )
+    if is_year:
+        return None
+    return make(value, unit or "count")
+
+
+_ORDINAL_CONTEXT = ("first", "second", "last", "latter", "other", "final", "next")
+
+
+def _fraction(doc, span, text, words, make) -> Figure | None:
+    """ "half of all staff" is 50 percent; "the second half of the year" and "a third round"
+    are not proportions."""
+    phrase = " ".join(text.lower().split())
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    if before in _ORDINAL_CONTEXT or after in ("-", "time", "term", "year", "hour", "day"):
+        return None
+    if phrase.startswith(("a ", "one ")) and after not in ("of", "the", "their", "its", "a", "an"):
+        return None
+    return make(Decimal(str(words.fraction_words[phrase])), "percent")
+
+
+def _is_identifier(doc: Doc, span: Span, words: FigureWords, skipped_ends: list[int]) -> bool:
+    """A number after a label ("Gateway reference 7317", "bands 2 to 4") or before "pm"."""
+    before = [t for t in doc[max(0, span.start - 3) : span.start] if not t.is_punct]
+    if before and before[-1].lower_.rstrip(".") in words.labels:
+        return True
+    if (
+        len(before) >= 2
+        and before[-1].lower_ in ("to", "and", "or", "-", "–")
+        and skipped_ends
+        and skipped_ends[-1] >= before[-2].idx
+    ):
+        return True  # the second half of a range whose first half was an identifier
+    following = doc[span.end] if span.end < len(doc) else None
+    return following is not None and following.lower_ in words.after
+
+
+def _unit_noun(span: Span, words: FigureWords) -> str | None:
+    """people, months or years from the noun the number counts; count for another noun."""
+    doc = span.doc
+    index = span.end
+    for _ in range(5):
+        if index >= len(doc):
+            break
+        token = doc[index]
+        lower = token.lower_
+        if lower in words.months:
+            return "months"
+        if lower in words.years:
+            return "years"
+        if lower in words.people or token.lemma_.lower() in words.people:
+            return "people"
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound", "amod"):
+            return "count"
+        if token.pos_ not in ("ADJ", "ADV", "NOUN", "PROPN", "PUNCT", "DET", "PRON", "NUM") and (
+            lower not in ("of", "-", "full", "time", "whole")
+        ):
+            break
+        if token.is_punct and lower not in ("-", "'", "’"):
+            break
+        index += 1
+    head = span.root.head
+    if span.root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN"):
+        if head.lower_ in words.people or head.lemma_.lower() in words.people:
+            return "people"
+        if head.lower_ in words.months:
+            return "months"
+        if head.lower_ in words.years:
+            return "years"
+        return "count"
+    return None
+
+
+def _governing_lemma(span: Span) -> str | None:
+    token = span.root
+    for _ in range(4):
+        if token.pos_ in ("VERB", "AUX"):
+            return token.lemma_.lower()
+        if token.head is token:
+            return None
+        token = token.head
+    return None
+
+
+_RANGE_GAP = re.compile(r"\s*(?:and|to|or|-|–|—|out of(?: the)?)\s*", re.IGNORECASE)
+
+
+def _share_units(doc: Doc, figures: list[Figure]) -> None:
+    """A bare number takes the unit of the figure it pairs with: "between 200 and 300 posts",
+    "five out of the nine phlebotomists", "573 jobs in Nottingham, 451 in Derby"."""
+    for first, second in zip(reversed(figures[:-1]), reversed(figures[1:]), strict=True):
+        gap = doc.text[first.end : second.start]
+        if _RANGE_GAP.fullmatch(gap) and first.unit == "count":
+            first.unit, first.kind = second.unit, second.kind
+    for index, figure in enumerate(figures):
+        if figure.unit != "count" or index == 0:
+            continue
+        root = doc.char_span(figure.start, figure.end, alignment_mode="expand").root
+        if root.dep_ != "conj":
+            continue
+        for earlier in figures[:index]:
+            if earlier.start <= root.head.idx < earlier.end and earlier.kind == "count":
+                figure.unit = earlier.unit

@@ -1,0 +1,97 @@
+"""The organisation and scheme gazetteers (patterns/*.jsonl) as span_ruler patterns.
+
+Each JSONL line is one canonical entry: {"id", "name", "type" (organisations only),
+"aliases": [...]}. An alias with capitals and at most two words ("UHD", "NHS England") is
+matched exactly, so "MARS" is not "Mars" and "Unite" is not "unite"; longer or lower-case
+aliases ("mutually agreed resignation scheme") are matched in any case, unless the entry
+says "case_sensitive": true (a campaign named like a slogan: "We Own It", "Save Our NHS").
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+PATTERNS = Path(__file__).parent / "patterns"
+ORGANISATIONS = PATTERNS / "organisations.jsonl"
+SCHEMES = PATTERNS / "schemes.jsonl"
+ORG_TYPES = (
+    "trust", "icb", "ccg", "pct", "sha", "government", "nhs_national", "union",
+    "professional_body", "employer_body", "party", "campaign", "other",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    name: str
+    type: str | None
+    aliases: tuple[str, ...]
+    case_sensitive: bool = False
+
+
+def read_entries(path: Path) -> list[Entry]:
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            entries.append(
+                Entry(
+                    data["id"],
+                    data["name"],
+                    data.get("type"),
+                    tuple(data.get("aliases", [])),
+                    bool(data.get("case_sensitive", False)),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise ValueError(f"{path}:{number}: malformed entry ({error})") from None
+    return entries
+
+
+def exact_match(alias: str, case_sensitive: bool = False) -> bool:
+    return case_sensitive or (alias != alias.lower() and len(alias.split()) <= 2)
+
+
+def ruler_patterns(entries: list[Entry], label: str, *, exact: bool) -> list[dict]:
+    """span_ruler phrase patterns for the aliases matched exactly (or in any case)."""
+    patterns = []
+    for entry in entries:
+        for alias in {entry.name, *entry.aliases}:
+            if exact_match(alias, entry.case_sensitive) == exact:
+                patterns.append({"label": label, "pattern": alias, "id": entry.id})
+    return patterns
+
+
+def problems(path: Path) -> list[str]:
+    """What is wrong with a gazetteer file: malformed lines, bad types, duplicate ids,
+    an alias claimed by two entries."""
+    found: list[str] = []
+    ids: set[str] = set()
+    owners: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            found.append(f"{path.name}:{number}: not JSON ({error.msg})")
+            continue
+        if not isinstance(data, dict) or not {"id", "name"} <= data.keys():
+            found.append(f"{path.name}:{number}: needs an object with id and name")
+            continue
+        if "type" in data and data["type"] not in ORG_TYPES:
+            found.append(f"{path.name}:{number}: unknown type {data['type']!r}")
+        if data["id"] in ids:
+            found.append(f"{path.name}:{number}: duplicate id {data['id']!r}")
+        ids.add(data["id"])
+        for alias in {data["name"], *data.get("aliases", [])}:
+            if not isinstance(alias, str) or not alias.strip() or alias != alias.strip():
+                found.append(f"{path.name}:{number}: bad alias {alias!r}")
+                continue
+            key = alias if exact_match(alias, data.get("case_sensitive", False)) else alias.lower()
+            if key in owners and owners[key] != data["id"]:
+                found.append(f"{path.name}:{number}: alias {alias!r} also names {owners[key]!r}")
+            owners[key] = data["id"]
+    return found

@@ -1,0 +1,189 @@
+"""Extraction accuracy on the gold set, and speed, each beside the plain spaCy pipeline.
+
+    python bench/bench_extract.py                 # accuracy, then speed on 200,000 words
+    python bench/bench_extract.py --words 50000   # a quicker speed run
+
+Accuracy: figures scored on (value, unit), organisations on canonical name, schemes on name;
+precision, recall and F1 summed over documents. The baseline is en_core_web_sm's own MONEY,
+PERCENT, CARDINAL and ORG entities turned into values and names in the simplest way.
+Documents written for the gold set (never used to tune the extractor) and the seed
+documents (read while it was built) are reported apart.
+"""
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import spacy
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from analysis.extract.document import TextToExtract, extract_texts  # noqa: E402
+from analysis.extract.figures import FigureWords  # noqa: E402
+from analysis.extract.pipeline import MODEL_PACKAGE, build_pipeline  # noqa: E402
+from corpus.document import normalise_text  # noqa: E402
+from corpus.formats import extract as read_text  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "bench" / "gold"
+SEEDS = REPO.parent / "shared" / "seeds"
+SCALES = {"m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3,
+          "thousand": 1e3}  # fmt: skip
+
+
+def gold_documents() -> list[tuple[str, str, str, dict]]:
+    """(group, name, text, gold) for every annotated document that can be read."""
+    found = []
+    for gold_path in sorted((GOLD / "docs").glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        text = (gold_path.parent / gold["document"]).read_text(encoding="utf-8")
+        found.append(("written for the gold set", gold["document"], text, gold))
+    for gold_path in sorted((GOLD / "seeds").glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        seed = SEEDS / gold["document"]
+        if seed.exists():
+            found.append(
+                ("seed documents", gold["document"], seed.read_text(encoding="utf-8"), gold)
+            )
+    return found
+
+
+def rounded(value) -> float:
+    return round(float(value), 2)
+
+
+def baseline(nlp, text: str, people: frozenset[str]) -> dict:
+    """The plain pipeline's entities as figures and organisations, the simplest way."""
+    figures, organisations = [], set()
+    for paragraph in normalise_text(text).split("\n\n"):
+        doc = nlp(paragraph)
+        for ent in doc.ents:
+            if ent.label_ == "ORG":
+                organisations.add(ent.text.removeprefix("the ").strip())
+                continue
+            if ent.label_ not in ("MONEY", "PERCENT", "CARDINAL"):
+                continue
+            match = re.search(r"\d[\d,]*(?:\.\d+)?", ent.text)
+            if not match:
+                continue
+            value = float(match.group(0).replace(",", ""))
+            scale = re.search(r"(bn|billion|mn|million|m|k|thousand)\b", ent.text[match.end() :])
+            value *= SCALES[scale.group(1)] if scale else 1
+            if ent.label_ == "MONEY":
+                unit = "GBP"
+            elif ent.label_ == "PERCENT":
+                unit = "percent"
+            else:
+                after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+                unit = "people" if after in people else "count"
+            figures.append((rounded(value), unit))
+    return {"figures": figures, "organisations": organisations, "schemes": set()}
+
+
+def ours(result: dict) -> dict:
+    return {
+        "figures": [(rounded(f["value"]), f["unit"]) for f in result["figures"]],
+        "organisations": {o["name"] for o in result["organisations"]},
+        "schemes": {s["name"] for s in result["schemes"]},
+    }
+
+
+def expected(gold: dict) -> dict:
+    return {
+        "figures": [(rounded(f["value"]), f["unit"]) for f in gold["figures"]],
+        "organisations": {o["name"] for o in gold["organisations"]},
+        "schemes": {s["name"] for s in gold["schemes"]},
+    }
+
+
+def tally(counts: dict, predicted: dict, truth: dict) -> None:
+    for field in ("figures", "organisations", "schemes"):
+        got, want = Counter(predicted[field]), Counter(truth[field])
+        counts[field]["tp"] += sum((got & want).values())
+        counts[field]["fp"] += sum((got - want).values())
+        counts[field]["fn"] += sum((want - got).values())
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def accuracy(full, plain) -> None:
+    documents = gold_documents()
+    if not documents:
+        print("no gold documents under bench/gold/")
+        return
+    people = FigureWords.load().people
+    results = dict(
+        extract_texts(full, [TextToExtract(name, text) for _, name, text, _ in documents])
+    )
+    groups = sorted({group for group, *_ in documents}) + ["all"]
+    for group in groups:
+        chosen = [d for d in documents if group in ("all", d[0])]
+        scores = {
+            system: {f: Counter() for f in ("figures", "organisations", "schemes")}
+            for system in ("nhscuts", "baseline")
+        }
+        for _, name, text, gold in chosen:
+            tally(scores["nhscuts"], ours(results[name]), expected(gold))
+            tally(scores["baseline"], baseline(plain, text, people), expected(gold))
+        print(f"\n{group}: {len(chosen)} documents")
+        print(f"  {'':14} {'nhscuts P / R / F1':>24}   {'baseline P / R / F1':>24}")
+        for field in ("figures", "organisations", "schemes"):
+            row = []
+            for system in ("nhscuts", "baseline"):
+                p, r, f = prf(**scores[system][field])
+                row.append(f"{p:.2f} / {r:.2f} / {f:.2f}")
+            gold_count = scores["nhscuts"][field]["tp"] + scores["nhscuts"][field]["fn"]
+            print(f"  {field:14} {row[0]:>24}   {row[1]:>24}   (gold {gold_count})")
+
+
+def speed(full, plain, words: int, n_process: int) -> None:
+    samples = sorted((REPO / "corpus" / "samples").rglob("*-*.md"))
+    sources = [read_text(p.read_bytes(), "text/markdown").text for p in samples]
+    sources += [p.read_text(encoding="utf-8") for p in sorted((GOLD / "docs").glob("*.txt"))]
+    texts, total = [], 0
+    while total < words:
+        for text in sources:
+            texts.append(text)
+            total += len(text.split())
+            if total >= words:
+                break
+    paragraphs = [p for t in texts for p in normalise_text(t).split("\n\n")]
+    start = time.perf_counter()
+    for _ in plain.pipe(paragraphs, batch_size=64, n_process=n_process):
+        pass
+    bare = total / (time.perf_counter() - start)
+    items = [TextToExtract(i, t) for i, t in enumerate(texts)]
+    start = time.perf_counter()
+    for _ in extract_texts(full, items, batch_size=64, n_process=n_process):
+        pass
+    mine = total / (time.perf_counter() - start)
+    print(
+        f"\nspeed, {total:,} words, n_process={n_process}: bare nlp.pipe {bare:,.0f} words/s, "
+        f"full extraction {mine:,.0f} words/s = {mine / bare:.2f}x (target >= 0.6x)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=200_000)
+    parser.add_argument("--skip-speed", action="store_true")
+    args = parser.parse_args()
+    full = build_pipeline()
+    plain = spacy.load(MODEL_PACKAGE)
+    accuracy(full, plain)
+    if not args.skip_speed:
+        for n_process in (1, 2):
+            speed(full, plain, args.words, n_process)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The figure normaliser and linker on sentences of the kind the corpus holds."""
+
+import pytest
+
+from analysis.extract.document import TextToExtract, extract_texts
+
+
+def figures_of(nlp, text: str) -> list[tuple]:
+    doc = nlp(text)
+    return [(f["text"], f["value"], f["unit"], f["kind"]) for f in doc._.nhs_figures]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The ICB plans a deficit of £21.3m this year.", [("£21.3m", 21300000, "GBP", "money")]),
+        ("Trusts must find £9.3bn of savings.", [("£9.3bn", 9300000000, "GBP", "money")]),
+        ("It means £20 billion of cuts.", [("£20 billion", 20000000000, "GBP", "money")]),
+        ("Nine thousand staff were emailed.", [("Nine thousand", 9000, "people", "count")]),
+        ("ICBs must halve their running costs.", [("halve", 50, "percent", "percent")]),
+        ("Half of all posts will go.", [("Half", 50, "percent", "percent")]),
+        (
+            "Between 200 and 300 posts are at risk.",
+            [("200", 200, "people", "count"), ("300", 300, "people", "count")],
+        ),
+        ("Pay rises by 2 per cent.", [("2 per cent", 2, "percent", "percent")]),
+        ("Spending is £18.76 per head.", [("£18.76", 18.76, "GBP", "money")]),
+        ("Staff get 12 months' pay.", [("12", 12, "months", "duration")]),
+        ("Those with 24 years of service qualify.", [("24", 24, "years", "duration")]),
+        (
+            "The NHS employs around 1.3 million staff.",
+            [("1.3 million", 1300000, "people", "count")],
+        ),
+        ("Savings of 6.9 percent are due.", [("6.9 percent", 6.9, "percent", "percent")]),
+        ("The 42 ICBs face cuts.", [("42", 42, "count", "count")]),
+    ],
+)
+def test_figures_are_normalised(nlp, sentence, expected):
+    assert figures_of(nlp, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The scheme was agreed in 2010 and ended in 2014.",
+        "Applications close on 24 January, and the letter is dated 31 October 2006.",
+        "Plans for the 2024/25 financial year and for 2016-17 were approved.",
+        "Call the branch on 0808 100 2210 or 01632 960418.",
+        "Gateway reference: 7317. See Section 16 and paragraph 4.",
+        "Staff in bands 2 to 4 may apply.",
+        "This is the second round; the 3rd review follows.",
+        "COVID-19 and NHS 111 were mentioned at 12.30pm.",
+        "One of the trusts said no one would be forced out.",
+        "Malformed: £1,2,3 and 1.2.3% and a lone £ sign.",
+    ],
+)
+def test_things_that_are_not_figures(nlp, sentence):
+    assert figures_of(nlp, sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "counts"),
+    [
+        ("Around 9,000 staff received the email.", "9,000", "staff"),
+        ("The board reported a deficit of £21.3m.", "£21.3m", "deficit"),
+        ("Unions oppose £20 billion of cuts.", "£20 billion", "cuts"),
+        ("The ICBs must cut running costs by 50%.", "50%", "running costs"),
+        (
+            "Staff get severance payments, which are capped at £80,000.",
+            "£80,000",
+            "severance payments",
+        ),
+        (
+            "Trusts deliver cost improvement plans totalling £9.3bn.",
+            "£9.3bn",
+            "cost improvement plans",
+        ),
+    ],
+)
+def test_figures_are_tied_to_what_they_count(nlp, sentence, figure, counts):
+    found = {f["text"]: f["counts"] for f in nlp(sentence)._.nhs_figures}
+    assert found[figure] == counts
+
+
+def test_offsets_point_into_the_whole_document(nlp):
+    text = "Title line\n\nFirst paragraph.\n\nThe trust will cut 250 posts to save £4.5m."
+    [(_, result)] = extract_texts(nlp, [TextToExtract("doc", text)])
+    for figure in result["figures"]:
+        assert text[figure["start"] : figure["end"]] == figure["text"]
+    assert [f["paragraph"] for f in result["figures"]] == [3, 3]
+    assert result["claims"][0]["sentence"] == "The trust will cut 250 posts to save £4.5m."
