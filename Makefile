@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/nhscuts add corpus/samples --db $(DEMO_DB)
+	$(BIN)/nhscuts extract --db $(DEMO_DB)
 	$(BIN)/nhscuts stats --db $(DEMO_DB)
 
 test: install

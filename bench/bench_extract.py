@@ -31,6 +31,9 @@ from corpus.formats import extract as read_text  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "bench" / "gold"
 SEEDS = REPO.parent / "shared" / "seeds"
+TEST_GROUP = "test: written for the gold set, never tuned on"
+DEV_GROUP = "dev: written for the gold set, tuned on"
+SEED_GROUP = "seed documents (read while building)"
 SCALES = {"m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "k": 1e3,
           "thousand": 1e3}  # fmt: skip
 
@@ -38,17 +41,16 @@ SCALES = {"m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "k": 1
 def gold_documents() -> list[tuple[str, str, str, dict]]:
     """(group, name, text, gold) for every annotated document that can be read."""
     found = []
-    for gold_path in sorted((GOLD / "docs").glob("*.gold.json")):
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        text = (gold_path.parent / gold["document"]).read_text(encoding="utf-8")
-        found.append(("written for the gold set", gold["document"], text, gold))
+    for folder, group in (("docs", TEST_GROUP), ("dev", DEV_GROUP)):
+        for gold_path in sorted((GOLD / folder).glob("*.gold.json")):
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            text = (gold_path.parent / gold["document"]).read_text(encoding="utf-8")
+            found.append((group, gold["document"], text, gold))
     for gold_path in sorted((GOLD / "seeds").glob("*.gold.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         seed = SEEDS / gold["document"]
         if seed.exists():
-            found.append(
-                ("seed documents", gold["document"], seed.read_text(encoding="utf-8"), gold)
-            )
+            found.append((SEED_GROUP, gold["document"], seed.read_text(encoding="utf-8"), gold))
     return found
 
 
@@ -115,7 +117,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def accuracy(full, plain) -> None:
+def accuracy(full, plain, show_errors: bool = False) -> None:
     documents = gold_documents()
     if not documents:
         print("no gold documents under bench/gold/")
@@ -124,9 +126,13 @@ def accuracy(full, plain) -> None:
     results = dict(
         extract_texts(full, [TextToExtract(name, text) for _, name, text, _ in documents])
     )
-    groups = sorted({group for group, *_ in documents}) + ["all"]
+    if show_errors:
+        print_errors(documents, results)
+    groups = [TEST_GROUP, DEV_GROUP, SEED_GROUP, "all"]
     for group in groups:
         chosen = [d for d in documents if group in ("all", d[0])]
+        if not chosen:
+            continue
         scores = {
             system: {f: Counter() for f in ("figures", "organisations", "schemes")}
             for system in ("nhscuts", "baseline")
@@ -143,6 +149,19 @@ def accuracy(full, plain) -> None:
                 row.append(f"{p:.2f} / {r:.2f} / {f:.2f}")
             gold_count = scores["nhscuts"][field]["tp"] + scores["nhscuts"][field]["fn"]
             print(f"  {field:14} {row[0]:>24}   {row[1]:>24}   (gold {gold_count})")
+
+
+def print_errors(documents, results) -> None:
+    """What the extractor missed or added, for tuning: never for the test documents."""
+    for group, name, _, gold in documents:
+        if group == TEST_GROUP:
+            continue
+        predicted, truth = ours(results[name]), expected(gold)
+        for field in ("figures", "organisations", "schemes"):
+            got, want = Counter(predicted[field]), Counter(truth[field])
+            extra, missed = sorted((got - want).elements()), sorted((want - got).elements())
+            if extra or missed:
+                print(f"{name} {field}: extra {extra} missed {missed}")
 
 
 def speed(full, plain, words: int, n_process: int) -> None:
@@ -176,10 +195,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=200_000)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument(
+        "--errors", action="store_true", help="list mistakes on the dev and seed documents"
+    )
     args = parser.parse_args()
     full = build_pipeline()
     plain = spacy.load(MODEL_PACKAGE)
-    accuracy(full, plain)
+    accuracy(full, plain, show_errors=args.errors)
     if not args.skip_speed:
         for n_process in (1, 2):
             speed(full, plain, args.words, n_process)

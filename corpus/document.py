@@ -11,17 +11,28 @@ from corpus.migrations import DOCUMENT_KINDS
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+# A tab or three or more spaces inside a line is a column gap (a table rendered as text):
+# it is kept as exactly two spaces, so that the columns can still be told apart.
+_COLUMN_GAP = re.compile(r"[ \f\v\u00a0]*\t[ \t\f\v\u00a0]*|[ \f\v\u00a0]{3,}")
+
+
+def _normalise_line(line: str) -> str:
+    cells = _COLUMN_GAP.split(line.strip())
+    return "  ".join(_SPACES.sub(" ", cell).strip() for cell in cells)
 
 
 def normalise_text(text: str) -> str:
-    """Unicode NFC, LF line ends, trimmed lines, paragraphs separated by exactly one blank line.
+    """Unicode NFC, LF line ends, trimmed lines, paragraphs separated by exactly one blank line;
+    runs of spaces become one space, column gaps two.
 
     >>> normalise_text("A  line\\r\\n\\n\\n\\nNext ")
     'A line\\n\\nNext'
+    >>> normalise_text("Staff group     Plan\\tActual")
+    'Staff group  Plan  Actual'
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\x00", "")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [_normalise_line(line) for line in text.split("\n")]
     blocks = _BLANK_LINES.split("\n".join(lines))
     return "\n\n".join(block.strip() for block in blocks if block.strip())
 

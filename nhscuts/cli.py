@@ -198,6 +198,13 @@ def _marked(snippet: str) -> str:
     return escape(snippet).replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/]")
 
 
+def _figure_label(figure: dict) -> str:
+    """ "£21.3m (21,300,000 GBP: deficit)"; what it counts is left out when the unit says it."""
+    counts = figure["counts"]
+    said = f": {counts}" if counts and counts not in (figure["unit"], "people") else ""
+    return f"{figure['text']} ({figure['value']:,} {figure['unit']}{said})"
+
+
 def _print_claims(hits, query: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([hit.as_dict() for hit in hits], ensure_ascii=False, indent=2))
@@ -206,11 +213,7 @@ def _print_claims(hits, query: str, as_json: bool) -> None:
         out.print(f"no claims match {escape(query)}")
         return
     for number, hit in enumerate(hits, start=1):
-        figures = ", ".join(
-            f"{f['text']} ({f['value']:,} {f['unit']}"
-            + (f" of {f['counts']})" if f["counts"] else ")")
-            for f in hit.figures
-        )
+        figures = ", ".join(_figure_label(f) for f in hit.figures)
         names = " · ".join([*hit.organisations, *hit.schemes])
         meta = " · ".join(p for p in (hit.published or "undated", hit.source, hit.kind) if p)
         out.print(f"[bold]{number}.[/] {_marked(hit.snippet)}")

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from analysis.claims import sentence_claims
+from analysis.extract.figures import UNIT_KINDS
+from analysis.extract.tables import ColumnUnit, table_units
 from corpus.document import normalise_text
 
 MAX_CHUNK_CHARS = 50_000  # a paragraph longer than this (a PDF with no breaks) is split
+MAX_CAPTION_WORDS = 20  # a paragraph this short just before a table may give its unit
 
 
 @dataclass
@@ -55,20 +58,41 @@ def extract_texts(
             text = normalise_text(item.text)
             chunks = paragraph_chunks(text) if text else []
             pending.append([item, _empty_result(item, text), len(chunks)])
+            previous = None
             for index, start, chunk in chunks:
-                yield chunk, (index, start)
+                yield chunk, (index, start, table_units(chunk, previous))
+                previous = chunk if len(chunk.split()) <= MAX_CAPTION_WORDS else None
 
-    for doc, (index, start) in nlp.pipe(
+    for doc, (index, start, table) in nlp.pipe(
         paragraphs(), as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
         while pending[0][2] == 0:
             item, result, _ = pending.popleft()
             yield item.key, _finish(result)
+        if table:
+            _apply_table_units(doc._.nhs_figures, table)
         _add_paragraph(pending[0][1], doc, index, start)
         pending[0][2] -= 1
     while pending:
         item, result, _ = pending.popleft()
         yield item.key, _finish(result)
+
+
+def _apply_table_units(figures: list[dict], table: list[tuple[int, int, ColumnUnit]]) -> None:
+    """A bare number in a table cell takes its column's unit and scale ("498.2" under £m)."""
+    for figure in figures:
+        if figure["unit"] not in ("count", "people") or figure["kind"] != "count":
+            continue
+        for start, end, column in table:
+            if start <= figure["start"] and figure["end"] <= end:
+                figure["value"] = _scaled(figure["value"], column.scale)
+                figure["unit"], figure["kind"] = column.unit, UNIT_KINDS[column.unit]
+                break
+
+
+def _scaled(value, scale: int):
+    scaled = round(value * scale, 2)
+    return int(scaled) if scaled == int(scaled) else scaled
 
 
 def _empty_result(item: TextToExtract, text: str) -> dict:

@@ -37,6 +37,7 @@ class Figure:
     start: int  # character offsets in the text the Doc was made from
     end: int
     counts: str | None = None
+    bare: bool = False  # no noun of its own ("451 in Derby"): may share a neighbour's unit
 
     def as_dict(self) -> dict:
         return {
@@ -62,6 +63,8 @@ class FigureWords:
     years: frozenset[str]
     labels: frozenset[str]
     after: frozenset[str]
+    streets: frozenset[str]
+    measure_verbs: frozenset[str]
     people_verbs: frozenset[str]
     scanner: re.Pattern = field(init=False, repr=False)
 
@@ -81,6 +84,8 @@ class FigureWords:
             years=frozenset(units["years"]),
             labels=frozenset(skip["labels"]),
             after=frozenset(skip["after"]),
+            streets=frozenset(skip["streets"]),
+            measure_verbs=frozenset(units["measure_verbs"]),
             people_verbs=frozenset(units["people_verbs"]),
         )
 
@@ -95,6 +100,8 @@ _SCALE = r"(?:thousand|million|billion|trillion|mn|bn|m|k)\b"
 
 def _scanner(words: FigureWords) -> re.Pattern:
     number_word = "|".join(sorted(words.number_words, key=len, reverse=True))
+    streets = "|".join(sorted(words.streets, key=len, reverse=True))
+    street = rf"(?-i:(?:[A-Z][\w'’-]+\s+){{0,2}}(?:{streets}))"  # capitalised, whatever the flags
     fraction = "|".join(
         re.escape(w).replace(r"\ ", r"\s+")
         for w in sorted(words.fraction_words, key=len, reverse=True)
@@ -107,7 +114,11 @@ def _scanner(words: FigureWords) -> re.Pattern:
     return re.compile(
         rf"""
         (?P<skip>
-            \b\d{{4}}-\d{{2}}-\d{{2}}\b                                          # 2025-03-27
+            ^\s*\(?\d{{1,2}}[.)](?=\s)                                         # 1. a numbered point
+          | ^\s*\d{{1,2}}(?:\.\d{{1,2}})+(?=\s+(?-i:[A-Z]))                         # 1.2 The Trust
+          | \(?£\s?0{{3}}s?\)?(?!\d)                                          # (£000) a scale
+          | \b\d{{1,4}}(?:[-–]\d{{1,4}})?[a-z]?\s+{street}\b                    # 79 Whitehall
+          | \b\d{{4}}-\d{{2}}-\d{{2}}\b                                          # 2025-03-27
           | \b\d{{4}}\s?[/-]\s?\d{{2,4}}\b                                   # 2024/25, 2016-17
           | \b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}(?:,?\s+\d{{4}})?\b        # 31 October 2006
           | \b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?        # January 6, 2025
@@ -124,12 +135,13 @@ def _scanner(words: FigureWords) -> re.Pattern:
       | (?P<money>(?:£|\\pounds\s*)\s?(?P<money_num>{_NUM})(?:\s?(?P<money_scale>{_SCALE}))?)
       | (?P<money_words>(?P<mw_num>{_NUM})\s?(?P<mw_scale>{_SCALE})?\s+pounds\b)
       | (?P<percent>(?P<pct_num>{_NUM})\s?(?:%|per\s?cent\b|percent\b))
+      | (?P<spelled_percent>\b(?P<sp_words>{spelled})\s+(?:per\s?cent|percent)\b)
       | (?P<hyphen_duration>\b(?P<hd_num>\d+|{number_word})-(?P<hd_unit>year|month)s?\b)
       | (?P<number>(?<![\w.,£$]){_NUM}(?:\s?(?P<num_scale>{_SCALE}))?(?![\w£$%]|[.,/]\d))
       | (?P<spelled>\b(?:a\s+dozen|{spelled})\b)
       | (?P<fraction>\b(?:{fraction})\b)
         """,
-        re.IGNORECASE | re.VERBOSE,
+        re.IGNORECASE | re.VERBOSE | re.MULTILINE,
     )
 
 
@@ -201,6 +213,8 @@ def _figure_from_match(doc, match, words, skipped_ends) -> Figure | None:
         return make(value * words.scales.get(scale, 1) if value is not None else None, "GBP")
     if kind == "percent":
         return make(_decimal(groups["pct_num"]), "percent")
+    if kind == "spelled_percent":
+        return make(_spelled_value(groups["sp_words"], words), "percent")
     if kind == "fraction":
         return _fraction(doc, span, text, words, make)
     if kind == "hyphen_duration":
@@ -227,6 +241,11 @@ def _figure_from_match(doc, match, words, skipped_ends) -> Figure | None:
     unit = _unit_noun(span, words)
     if unit is None and _governing_lemma(span) in words.people_verbs:
         unit = "people"  # "the NHS employs around 1.3 million"
+    if unit in (None, "count"):  # "a population of around 800,000 relies on…"
+        unit = _of_unit(span, words) or unit or _copula_unit(span, words)
+    following = doc[span.end].lower_ if span.end < len(doc) else ""
+    if following in ("decade", "decades") and value is not None:
+        value, unit = value * 10, "years"  # "two decades"
     is_year = (
         kind == "number"
         and re.fullmatch(r"(19|20)\d\d", text)
@@ -234,10 +253,16 @@ def _figure_from_match(doc, match, words, skipped_ends) -> Figure | None:
     )
     if is_year:
         return None
-    return make(value, unit or "count")
+    figure = make(value, unit or "count")
+    if figure is not None:
+        figure.bare = unit is None
+    return figure
 
 
 _ORDINAL_CONTEXT = ("first", "second", "last", "latter", "other", "final", "next")
+# "fallen by about a third": a proportion even with no "of" after it
+_PROPORTION_BEFORE = ("by", "about", "around", "nearly", "almost", "roughly", "than", "over",
+                      "some", "just", "only", "approximately")  # fmt: skip
 
 
 def _fraction(doc, span, text, words, make) -> Figure | None:
@@ -248,7 +273,14 @@ def _fraction(doc, span, text, words, make) -> Figure | None:
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     if before in _ORDINAL_CONTEXT or after in ("-", "time", "term", "year", "hour", "day"):
         return None
-    if phrase.startswith(("a ", "one ")) and after not in ("of", "the", "their", "its", "a", "an"):
+    beyond = doc[span.end + 1].lower_ if span.end + 1 < len(doc) else ""
+    if phrase == "half" and after == "a" and beyond in words.months | words.years:
+        return make(Decimal("0.5"), "months" if beyond in words.months else "years")
+    if (
+        phrase.startswith(("a ", "one "))
+        and after not in ("of", "the", "their", "its", "a", "an")
+        and before not in _PROPORTION_BEFORE
+    ):
         return None
     return make(Decimal(str(words.fraction_words[phrase])), "percent")
 
@@ -273,7 +305,7 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
     """people, months or years from the noun the number counts; count for another noun."""
     doc = span.doc
     index = span.end
-    for _ in range(5):
+    for _ in range(6):
         if index >= len(doc):
             break
         token = doc[index]
@@ -285,7 +317,12 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
         if lower in words.people or token.lemma_.lower() in words.people:
             return "people"
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound", "amod"):
-            return "count"
+            if span.end <= token.head.i < index + 4 and token.head.i > token.i:
+                index += 1  # "full-time equivalent staff": the noun that counts is further on
+                continue
+            # "47,000 last autumn": a noun the number does not modify says nothing of it
+            related = token.is_ancestor(span.root) or token.i == span.end
+            return "count" if related else None
         if token.pos_ not in ("ADJ", "ADV", "NOUN", "PROPN", "PUNCT", "DET", "PRON", "NUM") and (
             lower not in ("of", "-", "full", "time", "whole")
         ):
@@ -295,13 +332,64 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
         index += 1
     head = span.root.head
     if span.root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN"):
-        if head.lower_ in words.people or head.lemma_.lower() in words.people:
-            return "people"
-        if head.lower_ in words.months:
-            return "months"
-        if head.lower_ in words.years:
-            return "years"
-        return "count"
+        return _noun_unit(head, words)
+    return _label_unit(span, words)
+
+
+def _label_unit(span: Span, words: FigureWords) -> str | None:
+    """ "Accredited stewards: 24", "Branch membership: 1,642": the label names the unit."""
+    doc = span.doc
+    if span.start < 2 or doc[span.start - 1].text != ":":
+        return None
+    for token in reversed(doc[max(0, span.start - 6) : span.start - 1]):
+        if "\n" in token.text_with_ws:
+            break
+        if token.pos_ in ("NOUN", "PROPN"):
+            unit = _noun_unit(token, words)
+            return unit if unit != "count" else None
+    return None
+
+
+def _noun_unit(token, words: FigureWords) -> str:
+    lower, lemma = token.lower_, token.lemma_.lower()
+    if lower in words.people or lemma in words.people:
+        return "people"
+    if lower in words.months:
+        return "months"
+    if lower in words.years:
+        return "years"
+    return "count"
+
+
+def _copula_unit(span: Span, words: FigureWords) -> str | None:
+    """ "Another 109 are nursing posts", "redundancies will be fewer than 20"."""
+    root = span.root
+    verb = root.head
+    if verb.lemma_ == "be" and root.dep_ in ("nsubj", "attr"):
+        roles = ("nsubj", "attr")
+    elif verb.lemma_.lower() in words.measure_verbs and root.dep_ in ("dobj", "pobj", "npadvmod"):
+        roles = ("nsubj",)  # "vacancies top 112,000"
+    else:
+        return None
+    for other in verb.children:
+        if other is not root and other.dep_ in roles and other.pos_ == "NOUN":
+            unit = _noun_unit(other, words)
+            return unit if unit != "count" else None
+    return None
+
+
+_HEDGES = ("around", "about", "some", "nearly", "almost", "roughly", "approximately", "over",
+           "more", "than", "up", "to", "just", "under", "fewer", "less")  # fmt: skip
+
+
+def _of_unit(span: Span, words: FigureWords) -> str | None:
+    """ "a population of around 800,000", "a workforce of 1.3 million": people."""
+    index = span.start - 1
+    doc = span.doc
+    while index > 0 and (doc[index].pos_ == "ADV" or doc[index].lower_ in _HEDGES):
+        index -= 1
+    if index > 0 and doc[index].lower_ == "of" and doc[index - 1].pos_ == "NOUN":
+        return "people" if _noun_unit(doc[index - 1], words) == "people" else None
     return None
 
 
@@ -327,6 +415,8 @@ def _share_units(doc: Doc, figures: list[Figure]) -> None:
         if _RANGE_GAP.fullmatch(gap) and first.unit == "count":
             first.unit, first.kind = second.unit, second.kind
     for index, figure in enumerate(figures):
+        if figure.bare and index > 0:
+            _share_with_earlier(doc, figures[:index], figure)
         if figure.unit != "count" or index == 0:
             continue
         root = doc.char_span(figure.start, figure.end, alignment_mode="expand").root
@@ -335,3 +425,15 @@ def _share_units(doc: Doc, figures: list[Figure]) -> None:
         for earlier in figures[:index]:
             if earlier.start <= root.head.idx < earlier.end and earlier.kind == "count":
                 figure.unit = earlier.unit
+
+
+def _share_with_earlier(doc: Doc, earlier: list[Figure], figure: Figure) -> None:
+    """ "573 jobs in Nottingham, 451 in Derby and 286 in Leicester": a bare number in a
+    list takes the unit of the nearest counted figure before it in the sentence."""
+    sentence = doc.char_span(figure.start, figure.end, alignment_mode="expand").sent
+    for before in reversed(earlier):
+        if before.start < sentence.start_char:
+            return
+        if before.kind == "count" and not before.bare:
+            figure.unit = before.unit
+            return

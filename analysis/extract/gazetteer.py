@@ -5,6 +5,8 @@ Each JSONL line is one canonical entry: {"id", "name", "type" (organisations onl
 matched exactly, so "MARS" is not "Mars" and "Unite" is not "unite"; longer or lower-case
 aliases ("mutually agreed resignation scheme") are matched in any case, unless the entry
 says "case_sensitive": true (a campaign named like a slogan: "We Own It", "Save Our NHS").
+An entry may also give spaCy Matcher token "patterns" for forms a phrase list cannot hold:
+"cut their running costs", "Monitor" but not at the start of a sentence.
 """
 
 import json
@@ -27,6 +29,7 @@ class Entry:
     type: str | None
     aliases: tuple[str, ...]
     case_sensitive: bool = False
+    token_patterns: tuple[list[dict], ...] = ()
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -43,6 +46,7 @@ def read_entries(path: Path) -> list[Entry]:
                     data.get("type"),
                     tuple(data.get("aliases", [])),
                     bool(data.get("case_sensitive", False)),
+                    tuple(data.get("patterns", [])),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as error:
@@ -61,6 +65,9 @@ def ruler_patterns(entries: list[Entry], label: str, *, exact: bool) -> list[dic
         for alias in {entry.name, *entry.aliases}:
             if exact_match(alias, entry.case_sensitive) == exact:
                 patterns.append({"label": label, "pattern": alias, "id": entry.id})
+        if not exact:  # token patterns say their own case (ORTH or LOWER)
+            for tokens in entry.token_patterns:
+                patterns.append({"label": label, "pattern": tokens, "id": entry.id})
     return patterns
 
 
@@ -86,6 +93,12 @@ def problems(path: Path) -> list[str]:
         if data["id"] in ids:
             found.append(f"{path.name}:{number}: duplicate id {data['id']!r}")
         ids.add(data["id"])
+        token_patterns = data.get("patterns", [])
+        if not isinstance(token_patterns, list) or not all(
+            isinstance(tokens, list) and tokens and all(isinstance(t, dict) for t in tokens)
+            for tokens in token_patterns
+        ):
+            found.append(f"{path.name}:{number}: patterns must be lists of token dicts")
         for alias in {data["name"], *data.get("aliases", [])}:
             if not isinstance(alias, str) or not alias.strip() or alias != alias.strip():
                 found.append(f"{path.name}:{number}: bad alias {alias!r}")

@@ -60,6 +60,28 @@ def test_schemes_match_in_any_case_but_acronyms_exactly(nlp):
     assert len(found) == 5
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ICBs must halve their running costs.", "running cost reduction"),
+        ("Twelve staff were made compulsorily redundant.", "compulsory redundancy"),
+        (
+            "The plan would reduce the non-patient-facing workforce.",
+            "workforce reduction programme",
+        ),
+        ("Staff who volunteered for redundancy left.", "voluntary redundancy"),
+    ],
+)
+def test_schemes_described_in_words_match_token_patterns(nlp, text, expected):
+    assert [name for _, name in names(nlp, text, "schemes")] == [expected]
+
+
+def test_a_capitalised_common_word_is_a_name_only_mid_sentence(nlp):
+    text = "Monitor the figures. The regulator Monitor agreed, and so did Monitor's board."
+    found = [name for _, name in names(nlp, text, "organisations")]
+    assert found == ["Independent Regulator of NHS Foundation Trusts"] * 2
+
+
 def test_claims_carry_figures_names_and_attribution(nlp):
     from analysis.claims import sentence_claims
 

@@ -33,6 +33,20 @@ def figures_of(nlp, text: str) -> list[tuple]:
         ),
         ("Savings of 6.9 percent are due.", [("6.9 percent", 6.9, "percent", "percent")]),
         ("The 42 ICBs face cuts.", [("42", 42, "count", "count")]),
+        ("Another 109 are nursing posts.", [("109", 109, "people", "count")]),
+        ("Redundancies will be fewer than 20.", [("20", 20, "people", "count")]),
+        ("A population of around 800,000 relies on it.", [("800,000", 800000, "people", "count")]),
+        ("She served for two decades.", [("two", 20, "years", "duration")]),
+        ("The payment is half a month's pay.", [("half", 0.5, "months", "duration")]),
+        ("Applications fell by about a third.", [("a third", 33.33, "percent", "percent")]),
+        (
+            "There are 573 jobs in Nottingham, 451 in Derby and 286 employed in Leicester.",
+            [
+                ("573", 573, "people", "count"),
+                ("451", 451, "people", "count"),
+                ("286", 286, "people", "count"),
+            ],
+        ),
     ],
 )
 def test_figures_are_normalised(nlp, sentence, expected):
@@ -52,6 +66,7 @@ def test_figures_are_normalised(nlp, sentence, expected):
         "COVID-19 and NHS 111 were mentioned at 12.30pm.",
         "One of the trusts said no one would be forced out.",
         "Malformed: £1,2,3 and 1.2.3% and a lone £ sign.",
+        "1. The letter follows.\n2. It was sent to Richmond House, 79 Whitehall.",
     ],
 )
 def test_things_that_are_not_figures(nlp, sentence):
@@ -89,3 +104,29 @@ def test_offsets_point_into_the_whole_document(nlp):
         assert text[figure["start"] : figure["end"]] == figure["text"]
     assert [f["paragraph"] for f in result["figures"]] == [3, 3]
     assert result["claims"][0]["sentence"] == "The trust will cut 250 posts to save £4.5m."
+
+
+BOARD_PAPER = """Finance report
+
+2. Income and expenditure (£m)
+
+Line | Annual plan | YTD actual | Variance %
+Pay costs | (352.4) | (181.1) | 2.1
+
+4. Workforce (WTE) at 30 September 2024
+
+Staff group        Plan     Actual
+Registered nursing     2,412     2,376
+"""
+
+
+def test_table_cells_take_their_column_unit(nlp):
+    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", BOARD_PAPER)]))
+    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
+    assert found == [
+        ("352.4", 352400000, "GBP"),
+        ("181.1", 181100000, "GBP"),
+        ("2.1", 2.1, "percent"),
+        ("2,412", 2412, "people"),
+        ("2,376", 2376, "people"),
+    ]

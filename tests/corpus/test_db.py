@@ -27,6 +27,12 @@ def test_open_creates_folder_schema_and_wal(tmp_path):
         assert applied == STEP_NAMES
 
 
+def test_table_columns_survive_normalisation(corpus):
+    text = "Workforce (WTE)\n\nStaff group      Plan\tActual\nNursing        2,412     2,376"
+    [stored] = list(corpus.add([make_doc(text)]))
+    assert stored.document.paragraphs[1] == "Staff group  Plan  Actual\nNursing  2,412  2,376"
+
+
 def test_reopening_applies_nothing_twice(db_path):
     Corpus.open(db_path).close()
     with Corpus.open(db_path) as corpus:
@@ -35,7 +41,7 @@ def test_reopening_applies_nothing_twice(db_path):
 
 
 def test_same_text_is_stored_once_with_paragraphs(corpus):
-    text = "Title line\n\nFirst paragraph about 9,000 staff.\n\n\n\nSecond   paragraph."
+    text = "Title line\n\nFirst paragraph about 9,000 staff.\n\n\n\nSecond  paragraph."
     first = list(corpus.add([make_doc(text), make_doc(text + "\n")]))
     again = list(corpus.add([make_doc(text, source="elsewhere")]))
     assert [s.added for s in first] == [True, False]
