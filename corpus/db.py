@@ -11,7 +11,6 @@ from sqlite_utils import Database
 from corpus.document import Document
 from corpus.migrations import MIGRATION_SET, STEP_NAMES, migrations
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10
 
 
@@ -123,18 +122,15 @@ class Corpus:
 
 
 def _refuse_foreign_or_newer(path: Path, busy_timeout: float) -> None:
-    """Check an existing file without writing to it: SQLite, and no schema step we don't know."""
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
-        raise CorpusError(
-            f"{path} is not an SQLite database; pass --db with a corpus file or a new path"
-        )
-    if not header:
-        return
+    """Check an existing file without writing to it: SQLite, and no schema step we don't know.
+
+    The check goes through SQLite, never a plain open(): closing any other descriptor of the
+    file would drop the locks this process's open connections hold on it (POSIX locks).
+    """
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout)
         try:
+            conn.execute("PRAGMA schema_version").fetchone()
             rows = conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
             ).fetchall()
@@ -147,6 +143,10 @@ def _refuse_foreign_or_newer(path: Path, busy_timeout: float) -> None:
     except sqlite3.OperationalError as error:
         raise _friendly(path, error) from None
     except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            raise CorpusError(
+                f"{path} is not an SQLite database; pass --db with a corpus file or a new path"
+            ) from None
         raise CorpusError(f"{path} cannot be opened as a corpus ({error})") from None
     unknown = sorted({name for (name,) in rows} - set(STEP_NAMES))
     if unknown:

@@ -158,3 +158,15 @@ def test_reader_works_while_another_process_writes(db_path):
 def test_kind_is_checked(corpus):
     with pytest.raises(ValueError, match="kind must be one of"):
         make_doc("text", kind="blog")
+
+
+def test_opening_again_keeps_the_locks_of_open_connections(db_path):
+    # Closing any descriptor of the file drops this process's POSIX locks on it; opening
+    # must not, or a writer in the same process could lose its transaction to another.
+    Corpus.open(db_path).close()
+    writer = sqlite3.connect(db_path)
+    writer.execute("BEGIN IMMEDIATE")
+    with Corpus.open(db_path, busy_timeout=0.2) as second:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            second.conn.execute("BEGIN IMMEDIATE")
+    writer.rollback()
