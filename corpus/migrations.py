@@ -154,3 +154,36 @@ def m003_extraction(db: Database) -> None:
     db["claims"].enable_fts(
         ["sentence"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
+
+
+@step
+def m004_crawl(db: Database) -> None:
+    # Filled by crawler/: a near-duplicate (a syndicated copy) points at the document it copies,
+    # found through `minhash`, a MinHash signature of the text's word 4-shingles (128 × uint32).
+    db.execute(
+        "ALTER TABLE documents ADD COLUMN duplicate_of TEXT "
+        "REFERENCES documents(id) ON DELETE SET NULL"
+    )
+    db.execute("ALTER TABLE documents ADD COLUMN minhash BLOB")
+    db["documents"].create_index(["duplicate_of"])
+    # One row per document URL the crawler requested, so that a re-crawl sends conditional
+    # GETs (ETag, Last-Modified) and the outcome of every page can be audited.
+    db.execute(
+        """
+        CREATE TABLE crawl_pages (
+            url TEXT PRIMARY KEY,           -- as requested, before redirects
+            canonical_url TEXT,
+            source TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            status INTEGER,                 -- HTTP status; NULL when no response came
+            outcome TEXT NOT NULL CHECK (outcome IN ('stored', 'near_duplicate', 'duplicate',
+                'filtered', 'unchanged', 'skipped', 'failed')),
+            reason TEXT,
+            doc_id TEXT REFERENCES documents(id) ON DELETE SET NULL,
+            fetched_at TEXT NOT NULL        -- ISO timestamp, UTC
+        )
+        """
+    )
+    for columns in (["canonical_url"], ["source"], ["outcome"], ["doc_id"]):
+        db["crawl_pages"].create_index(columns)

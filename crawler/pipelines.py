@@ -1,0 +1,354 @@
+"""The item pipelines, in order: validate → extract → relevance → duplicates → store.
+
+Each stage either passes the Page on or drops it with a `PageDropped` that says what happened
+(failed, unchanged, skipped, filtered, duplicate) and why. `SQLitePipeline` records every
+outcome, dropped or stored, in the crawl_pages table, in the same transactions as the
+documents.
+"""
+
+import time
+
+import lxml.html
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from corpus import Corpus
+from corpus.document import Document
+from corpus.formats import EXTRACTOR_VERSION, ExtractedText, UnreadableDocument, extract
+from crawler.articles import not_an_article
+from crawler.corpus_link import borrow_corpus, return_corpus
+from crawler.decoding import HTML, JSON, PDF, decode_html, media_type
+from crawler.items import DOCUMENT, Page
+from crawler.near_duplicates import NearDuplicateIndex, from_bytes, signature, to_bytes
+from crawler.relevance import RelevanceQuery
+from crawler.urls import canonical_url, is_valid_url
+
+# Near-duplicates are looked for only among texts long enough for shingles to mean something.
+MIN_NEAR_DUPLICATE_WORDS = 50
+
+
+class PageDropped(DropItem):
+    """A page that is not stored, and why. `outcome` is a crawl_pages outcome."""
+
+    LOG_LEVELS = {"failed": "WARNING", "filtered": "INFO", "skipped": "INFO"}
+
+    def __init__(self, outcome: str, reason: str, doc_id: str | None = None):
+        super().__init__(reason, log_level=self.LOG_LEVELS.get(outcome, "DEBUG"))
+        self.outcome = outcome
+        self.reason = reason
+        self.doc_id = doc_id  # the stored document a duplicate repeats
+
+
+class ValidatePipeline:
+    """Failed fetches and 304s leave here; a good response gets its canonical URL and type."""
+
+    def process_item(self, item: Page) -> Page:
+        if item.error:
+            raise PageDropped("failed", item.error)
+        if item.status == 304:
+            raise PageDropped("unchanged", "not modified since the last crawl (HTTP 304)")
+        if item.status is None or not 200 <= item.status < 300:
+            raise PageDropped("failed", f"HTTP {item.status}")
+        url = item.response_url or item.url
+        if not is_valid_url(url):
+            raise PageDropped("failed", f"not a valid http(s) URL: {url!r}")
+        item.canonical_url = canonical_url(url)
+        item.media_type = JSON if item.api_fields else media_type(item.content_type, item.body, url)
+        if item.media_type not in (HTML, PDF, JSON):
+            raise PageDropped("skipped", f"not HTML or PDF ({item.media_type})")
+        return item
+
+
+class ExtractPipeline:
+    """Main text, title, author and date: corpus.formats for HTML and PDF, the API's own
+    fields for GOV.UK. Drops pages with no text, non-articles where only articles are wanted,
+    and documents published before --since."""
+
+    def __init__(self, since: str | None):
+        self.since = since
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("NHSCUTS_SINCE"))
+
+    def process_item(self, item: Page) -> Page:
+        url = item.response_url or item.url
+        html = None
+        try:
+            if item.api_fields is not None:
+                extracted = extracted_from_api_fields(item.api_fields)
+            elif item.media_type == HTML:
+                html = decode_html(item.body, item.content_type)
+                # Re-encoded as UTF-8, which trafilatura tries first, whatever the page declared.
+                extracted = extract(html.encode("utf-8"), HTML, url=url)
+            else:
+                extracted = extract(item.body, PDF)
+        except UnreadableDocument as problem:
+            if item.must_be_article and item.media_type == HTML:
+                raise PageDropped("skipped", f"not an article: {problem}") from None
+            raise PageDropped("failed", str(problem)) from None
+        if item.must_be_article and html is not None:
+            words = len(extracted.text.split())
+            if reason := not_an_article(html, url, words, extracted.published):
+                raise PageDropped("skipped", f"not an article: {reason}")
+        if self.since and extracted.published and extracted.published < self.since:
+            raise PageDropped("skipped", f"published {extracted.published}, before --since")
+        public_url = (item.api_fields or {}).get("web_url") or url
+        item.document = Document(
+            text=extracted.text,
+            source=item.source,
+            kind=item.kind,
+            content_type=item.media_type,
+            extractor_version=EXTRACTOR_VERSION,
+            title=extracted.title,
+            author=extracted.author,
+            published=extracted.published,
+            url=public_url,
+            canonical_url=canonical_url(public_url),
+            raw=item.body,
+            fetched_at=item.fetched_at,
+        )
+        item.canonical_url = item.document.canonical_url
+        return item
+
+
+def extracted_from_api_fields(fields: dict) -> ExtractedText:
+    """A GOV.UK Content API item: the description, then the body's paragraphs."""
+    parts = [fields.get("description") or "", html_fragment_text(fields.get("body_html") or "")]
+    text = "\n\n".join(part for part in parts if part.strip())
+    if not text.strip():
+        raise UnreadableDocument("the API item has no description or body")
+    published = fields.get("published")
+    return ExtractedText(
+        text=text,
+        content_type=JSON,
+        title=fields.get("title"),
+        author=fields.get("author"),
+        published=published[:10] if published else None,
+    )
+
+
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "div", "address")
+
+
+def html_fragment_text(fragment: str) -> str:
+    """Text of an HTML fragment with a blank line after each block (paragraph, heading, item)."""
+    if not fragment.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n\n" + (element.tail or "")
+    for element in root.iter("br"):
+        element.tail = "\n" + (element.tail or "")
+    return root.text_content()
+
+
+class RelevancePipeline:
+    """Keeps pages about NHS workforce cuts (crawler/relevance.toml); --keep-all keeps all."""
+
+    def __init__(self, query: RelevanceQuery | None):
+        self.query = query
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if settings.getbool("NHSCUTS_KEEP_ALL"):
+            return cls(None)
+        return cls(RelevanceQuery.load(settings.get("NHSCUTS_RELEVANCE_FILE")))
+
+    def process_item(self, item: Page) -> Page:
+        if self.query is None:
+            return item
+        document = item.document
+        missing = self.query.missing(document.title, document.text)
+        if missing:
+            raise PageDropped("filtered", f"off-topic: no {' and no '.join(missing)} term")
+        return item
+
+
+class DuplicatesPipeline:
+    """Skips a page whose canonical URL or exact text is stored already; marks a near-copy.
+
+    A near-duplicate (a syndicated copy with another headline or footer) is stored with
+    `duplicate_of` set to the most similar stored document: the Jaccard similarity of their
+    word 4-shingles is at least NHSCUTS_NEAR_DUPLICATE_SIMILARITY (crawler/near_duplicates.py).
+    The signatures of every stored document are loaded when the spider opens.
+    """
+
+    def __init__(self, db_path: str, similarity: float):
+        self.db_path = db_path
+        self.corpus: Corpus | None = None
+        self.urls: dict[str, str] = {}  # canonical URL → doc id, this crawl
+        self.ids: set[str] = set()
+        self.index = NearDuplicateIndex(similarity)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(
+            settings.get("NHSCUTS_DB"), settings.getfloat("NHSCUTS_NEAR_DUPLICATE_SIMILARITY")
+        )
+
+    def open_spider(self) -> None:
+        self.corpus = borrow_corpus(self.db_path)
+        for doc_id, minhash in _stored_signatures(self.corpus):
+            self.index.add(doc_id, minhash)
+
+    def close_spider(self) -> None:
+        if self.corpus is not None:
+            return_corpus(self.db_path)
+            self.corpus = None
+
+    def process_item(self, item: Page) -> Page:
+        document = item.document
+        earlier = self.urls.get(document.canonical_url) or self._stored_id_by_url(
+            document.canonical_url
+        )
+        if earlier:
+            raise PageDropped("duplicate", f"URL already stored as document {earlier}", earlier)
+        if document.id in self.ids or self.corpus.has_document(document.id):
+            raise PageDropped("duplicate", f"same text as document {document.id}", document.id)
+        if len(document.text.split()) >= MIN_NEAR_DUPLICATE_WORDS:
+            minhash = signature(document.text)
+            item.minhash = to_bytes(minhash)
+            if found := self.index.most_similar(minhash):
+                item.duplicate_of = found[0]
+            self.index.add(document.id, minhash)
+        self.urls[document.canonical_url] = document.id
+        self.ids.add(document.id)
+        return item
+
+    def _stored_id_by_url(self, url: str) -> str | None:
+        row = self.corpus.conn.execute(
+            "SELECT id FROM documents WHERE canonical_url = ? LIMIT 1", [url]
+        ).fetchone()
+        return row[0] if row else None
+
+
+def _stored_signatures(corpus: Corpus) -> list[tuple[str, object]]:
+    """MinHash signatures of every stored document, computing (and saving) those not made
+    yet, such as documents added by `nhscuts add`."""
+    missing = corpus.conn.execute(
+        "SELECT id, text FROM documents WHERE minhash IS NULL AND word_count >= ?",
+        [MIN_NEAR_DUPLICATE_WORDS],
+    ).fetchall()
+    if missing:
+        with corpus.db.atomic():
+            corpus.conn.executemany(
+                "UPDATE documents SET minhash = ? WHERE id = ?",
+                [(to_bytes(signature(text)), doc_id) for doc_id, text in missing],
+            )
+    return [
+        (doc_id, from_bytes(data))
+        for doc_id, data in corpus.conn.execute(
+            "SELECT id, minhash FROM documents WHERE minhash IS NOT NULL"
+        )
+    ]
+
+
+class SQLitePipeline:
+    """Stores documents through corpus.Corpus, and every page's outcome in crawl_pages.
+
+    Writes go in transactions of NHSCUTS_BATCH_SIZE pages (and at least every few seconds),
+    so an interrupted crawl loses at most the batch in flight; the last batch is written
+    when the spider closes.
+    """
+
+    FLUSH_EVERY_S = 5.0
+
+    def __init__(self, db_path: str, batch_size: int):
+        self.db_path = db_path
+        self.batch_size = batch_size
+        self.corpus: Corpus | None = None
+        self.documents: list[Document] = []
+        self.marks: list[tuple[str | None, bytes | None, str]] = []  # duplicate_of, minhash, id
+        self.pages: list[dict] = []
+        self.last_flush = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(
+            crawler.settings.get("NHSCUTS_DB"), crawler.settings.getint("NHSCUTS_BATCH_SIZE")
+        )
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.corpus = borrow_corpus(self.db_path)
+
+    def close_spider(self) -> None:
+        if self.corpus is not None:
+            self.flush()
+            return_corpus(self.db_path)
+            self.corpus = None
+
+    def process_item(self, item: Page) -> Page:
+        document = item.document
+        self.documents.append(document)
+        self.marks.append((item.duplicate_of, item.minhash, document.id))
+        outcome = "near_duplicate" if item.duplicate_of else "stored"
+        reason = f"near-duplicate of {item.duplicate_of}" if item.duplicate_of else None
+        self._record(item, outcome, reason, document.id)
+        return item
+
+    def item_dropped(self, item, response, exception, spider=None) -> None:
+        if isinstance(item, Page) and isinstance(exception, PageDropped):
+            self._record(item, exception.outcome, exception.reason, exception.doc_id)
+
+    def _record(self, item: Page, outcome: str, reason: str | None, doc_id: str | None) -> None:
+        if item.role != DOCUMENT or self.corpus is None:
+            return
+        # Validators only for pages whose text is stored: see ConditionalGetMiddleware.
+        keep_validators = outcome in ("stored", "near_duplicate", "duplicate")
+        self.pages.append(
+            {
+                "url": item.url,
+                "canonical_url": item.canonical_url,
+                "source": item.source,
+                "etag": item.etag if keep_validators else None,
+                "last_modified": item.last_modified if keep_validators else None,
+                "status": item.status,
+                "outcome": outcome,
+                "reason": reason,
+                "doc_id": doc_id,
+                "fetched_at": item.fetched_at,
+            }
+        )
+        due = time.monotonic() - self.last_flush > self.FLUSH_EVERY_S
+        if len(self.pages) >= self.batch_size or due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pending documents and page outcomes in one transaction."""
+        if not self.pages and not self.documents:
+            return
+        with self.corpus.db.atomic():
+            for _ in self.corpus.add(self.documents, batch_size=max(1, len(self.documents))):
+                pass
+            self.corpus.conn.executemany(
+                "UPDATE documents SET duplicate_of = ?, minhash = ? WHERE id = ?", self.marks
+            )
+            self.corpus.conn.executemany(_UPSERT_PAGE, self.pages)
+        self.documents, self.marks, self.pages = [], [], []
+        self.last_flush = time.monotonic()
+
+
+# A page seen again keeps what is still true of it: its validators after a 304, its document.
+_UPSERT_PAGE = """
+INSERT INTO crawl_pages
+    (url, canonical_url, source, etag, last_modified, status, outcome, reason, doc_id, fetched_at)
+VALUES
+    (:url, :canonical_url, :source, :etag, :last_modified, :status, :outcome, :reason, :doc_id,
+     :fetched_at)
+ON CONFLICT (url) DO UPDATE SET
+    canonical_url = coalesce(excluded.canonical_url, canonical_url),
+    source = excluded.source,
+    etag = CASE WHEN excluded.outcome = 'unchanged' THEN etag ELSE excluded.etag END,
+    last_modified = CASE WHEN excluded.outcome = 'unchanged' THEN last_modified
+                         ELSE excluded.last_modified END,
+    status = excluded.status,
+    outcome = excluded.outcome,
+    reason = excluded.reason,
+    doc_id = coalesce(excluded.doc_id, doc_id),
+    fetched_at = excluded.fetched_at
+"""

@@ -1,0 +1,115 @@
+"""Re-crawls fetch only what is new or changed; an interrupted crawl resumes from its JOBDIR."""
+
+from tests.crawler.conftest import rows
+from tests.crawler.server import SITE
+
+NEW_ARTICLE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Care board confirms 180 posts will go | Wessex Valley Gazette (sample)</title>
+<meta property="og:type" content="article">
+<meta property="og:title" content="Care board confirms 180 posts will go">
+<meta property="article:published_time" content="2025-04-15T08:00:00Z"></head>
+<body><article><h1>Care board confirms 180 posts will go</h1>
+<p>The Wessex Valley Integrated Care Board (sample) has confirmed that 180 posts will go in its new structure, about a third of its current workforce.</p>
+<p>Staff will be able to apply for a voluntary redundancy scheme before any compulsory redundancies are considered, the board said on Tuesday.</p>
+<p>Unions said the NHS could not afford to lose the experience of commissioning staff, many of whom had already been through two reorganisations in ten years.</p>
+</article></body></html>
+"""
+
+NEW_ITEM = """<item>
+<title>Care board confirms 180 posts will go</title>
+<link>{{BASE}}/news/care-board-confirms-180-posts.html</link>
+<pubDate>Tue, 15 Apr 2025 08:00:00 GMT</pubDate>
+</item>
+"""
+
+
+def test_second_crawl_fetches_only_what_is_new_or_changed(crawl, db_path, site_server):
+    first = crawl("test-news")
+    assert first.stored == 5
+    site_server.clear_log()
+    feed = (SITE / "feeds" / "news.rss").read_text()
+    site_server.add_page("/feeds/news.rss", feed.replace("<item>", NEW_ITEM + "<item>", 1))
+    site_server.add_page("/news/care-board-confirms-180-posts.html", NEW_ARTICLE)
+    changed = (SITE / "news" / "icb-running-costs-to-halve.html").read_text()
+    site_server.add_page(
+        "/news/icb-running-costs-to-halve.html",
+        changed.replace("</article>", "<p>Update: the board met on Friday.</p></article>"),
+    )
+
+    second = crawl("test-news")
+
+    # Unchanged pages: asked with their ETag and Last-Modified, answered 304.
+    for path in (
+        "/news/trust-to-cut-300-admin-posts.html",
+        "/syndicated/trust-to-cut-300-admin-posts.html",
+        "/news/vacancy-freeze-for-nurses.html",
+        "/news/resignation-scheme-opens.html?utm_source=rss&utm_medium=feed",
+    ):
+        [request] = site_server.requests_for(path)
+        assert request.headers["If-None-Match"].startswith('"')
+        assert request.headers["If-Modified-Since"].endswith("GMT")
+        assert request.status == 304
+    assert second.unchanged == 4
+    # The new article: fetched and stored.
+    new = site_server.requests_for("/news/care-board-confirms-180-posts.html")
+    assert [request.status for request in new] == [200]
+    assert "If-None-Match" not in new[0].headers
+    assert second.stored == 1
+    assert rows(db_path, "SELECT title FROM documents WHERE url LIKE '%180-posts%'") == [
+        ("Care board confirms 180 posts will go",)
+    ]
+    # The changed article: fetched whole (its ETag no longer matches); its URL is stored already.
+    assert [
+        r.status for r in site_server.requests_for("/news/icb-running-costs-to-halve.html")
+    ] == [200]
+    assert second.duplicates == 1
+    # The off-topic page is judged again (the query may have changed), so it has no validators.
+    [bus] = site_server.requests_for("/news/bus-timetable-changes.html")
+    assert "If-None-Match" not in bus.headers and second.filtered == 1
+    assert rows(db_path, "SELECT count(*) FROM documents") == [(6,)]
+
+
+def test_interrupted_crawl_resumes_and_fetches_nothing_twice(crawl, db_path, site_server, tmp_path):
+    one_at_a_time = {"CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+
+    first = crawl("test-sitemap", max_pages=5, settings=one_at_a_time)
+
+    assert not first.finished
+    assert first.stop_reasons == {"test-sitemap": "closespider_pagecount"}
+    jobdir = tmp_path / "jobs" / "test-sitemap"
+    assert (jobdir / "requests.seen").exists()
+    fetched_first = [p for p in site_server.paths_requested() if p != "/robots.txt"]
+    site_server.clear_log()
+
+    second = crawl("test-sitemap", settings=one_at_a_time)
+
+    assert second.finished
+    assert not jobdir.exists()  # a finished crawl's state is cleared for the next one
+    fetched_second = [p for p in site_server.paths_requested() if p != "/robots.txt"]
+    assert fetched_second, "the resumed crawl fetched nothing"
+    assert set(fetched_first).isdisjoint(fetched_second)
+    assert len(fetched_second) == len(set(fetched_second))
+    stored = {
+        url.removeprefix(site_server.base_url)
+        for (url,) in rows(db_path, "SELECT url FROM documents")
+    }
+    assert stored == {
+        "/news/resignation-scheme-opens.html",
+        "/news/icb-running-costs-to-halve.html",
+        "/news/trust-to-cut-300-admin-posts.html",
+        "/union/branch-says-no-to-cuts.html",
+        "/letters/workforce-letter-2025.pdf",
+        "/news/vacancy-freeze-for-nurses.html",
+        "/letters/mars-guidance-2024.pdf",
+    }
+    assert first.stored + second.stored == 7
+
+
+def test_a_finished_crawl_starts_afresh_next_time(crawl, site_server):
+    crawl("test-union")
+    site_server.clear_log()
+
+    crawl("test-union")
+
+    assert site_server.requests_for("/feeds/union.atom")  # no JOBDIR left to skip it
