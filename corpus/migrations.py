@@ -187,3 +187,84 @@ def m004_crawl(db: Database) -> None:
     )
     for columns in (["canonical_url"], ["source"], ["outcome"], ["doc_id"]):
         db["crawl_pages"].create_index(columns)
+
+
+@step
+def m005_frames(db: Database) -> None:
+    # Filled by analysis.embed: one vector per distinct paragraph text and model, so a re-run
+    # encodes only new text. `text_hash` is analysis.embed.text_hash(text).
+    db.execute(
+        """
+        CREATE TABLE embeddings (
+            id INTEGER PRIMARY KEY,
+            model TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,           -- dim float32 values, little-endian, L2-normalised
+            chunks INTEGER NOT NULL,        -- pieces encoded and averaged (>1: over 256 tokens)
+            created_at TEXT NOT NULL,
+            UNIQUE (model, text_hash)
+        )
+        """
+    )
+    # Filled by analysis.frames; each `nhscuts frames` run replaces the rows of the last.
+    labels = "'partnership', 'opposition', 'neutral'"
+    db.execute(
+        """
+        CREATE TABLE frame_clusters (
+            id INTEGER PRIMARY KEY,
+            size INTEGER NOT NULL,
+            label TEXT NOT NULL,            -- the top terms, short enough for a chart
+            terms TEXT NOT NULL,            -- JSON list of the top c-TF-IDF terms
+            representatives TEXT NOT NULL,  -- JSON list of paragraph ids, most typical first
+            mean_score REAL NOT NULL,
+            partnership INTEGER NOT NULL,
+            opposition INTEGER NOT NULL,
+            neutral INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TABLE paragraph_frames (
+            paragraph_id INTEGER PRIMARY KEY REFERENCES paragraphs(id) ON DELETE CASCADE,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            label TEXT NOT NULL CHECK (label IN ({labels})),
+            score REAL NOT NULL,            -- partnership +1 ... opposition -1
+            cluster INTEGER REFERENCES frame_clusters(id) ON DELETE SET NULL  -- NULL: outlier
+        )
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TABLE document_frames (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            label TEXT NOT NULL CHECK (label IN ({labels})),
+            score REAL NOT NULL,
+            partnership INTEGER NOT NULL,   -- paragraphs with each label
+            opposition INTEGER NOT NULL,
+            neutral INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE frame_runs (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            model TEXT NOT NULL,
+            scorer TEXT NOT NULL,           -- how labels were given: similarity or logistic
+            paragraphs INTEGER NOT NULL,
+            k INTEGER,                      -- clusters; NULL when too few paragraphs
+            silhouette REAL,
+            outlier_share REAL,
+            ari REAL                        -- mean adjusted Rand index over five seeds
+        )
+        """
+    )
+    for table, columns in [
+        ("paragraph_frames", ["doc_id"]),
+        ("paragraph_frames", ["cluster"]),
+        ("document_frames", ["label"]),
+    ]:
+        db[table].create_index(columns)

@@ -1,0 +1,239 @@
+"""The partnership–opposition axis: a label and a score for each paragraph, from the codebook.
+
+A paragraph is compared with the codebook's exemplar statements twice: as a whole, and
+sentence by sentence, because a stance usually sits in one or two sentences of a paragraph
+that is otherwise about the same cuts as every other. Eleven similarities come out (the
+features below); a scorer turns them into probabilities of the three framings, and
+
+    score = P(partnership) − P(opposition),   in [−1, +1].
+
+Two scorers: plain similarity (no training) and a logistic regression on the same features,
+trained on the codebook and the labelled paragraphs by `bench/train_frames.py`. The
+logistic one is used when its file matches the codebook and the model; otherwise plain
+similarity, and the run records which.
+"""
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+LABELS = ("partnership", "opposition", "neutral")
+HERE = Path(__file__).parent
+CODEBOOK = HERE / "codebook.toml"
+CLASSIFIER = HERE / "classifier.toml"
+TOP_K = 3  # a class's similarity: the mean of its k most similar exemplars
+EXEMPLARS_PER_LABEL = (15, 30)
+
+
+class CodebookError(ValueError):
+    """The codebook file is missing or malformed. The message names the problem."""
+
+
+@dataclass
+class Codebook:
+    exemplars: dict[str, list[str]]
+
+    @classmethod
+    def load(cls, path: Path = CODEBOOK) -> "Codebook":
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise CodebookError(f"cannot read the codebook {path}: {error}") from None
+        exemplars = {}
+        low, high = EXEMPLARS_PER_LABEL
+        for label in LABELS:
+            items = data.get(label, {}).get("exemplars", [])
+            if not low <= len(items) <= high or not all(isinstance(i, str) for i in items):
+                raise CodebookError(
+                    f"{path}: [{label}] needs {low} to {high} exemplar statements, not {len(items)}"
+                )
+            exemplars[label] = [" ".join(item.split()) for item in items]
+        return cls(exemplars)
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for label in LABELS for text in self.exemplars[label]]
+
+    @property
+    def labels(self) -> np.ndarray:
+        return np.array([label for label in LABELS for _ in self.exemplars[label]])
+
+    @property
+    def digest(self) -> str:
+        """A hash of the statements: a classifier trained on other statements is stale."""
+        pairs = zip(self.labels, self.texts, strict=True)
+        joined = "\n".join(f"{label}\t{text}" for label, text in pairs)
+        return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Framing:
+    label: str  # partnership | opposition | neutral
+    score: float  # partnership +1 … opposition −1
+
+    def as_dict(self) -> dict:
+        return {"label": self.label, "score": round(self.score, 4)}
+
+
+NO_STANCE = Framing("neutral", 0.0)  # for a paragraph with no words in it
+
+
+def stance_features(
+    paragraphs: np.ndarray,
+    sentences: list[np.ndarray],
+    exemplars: np.ndarray,
+    exemplar_labels: np.ndarray,
+    leave_out: list[int] | None = None,
+) -> np.ndarray:
+    """(n, 11) features: for partnership, opposition and neutral in turn,
+
+    - the paragraph's similarity to the class (mean of its TOP_K nearest exemplars),
+    - the best sentence's similarity, and the sentences' mean,
+    - and twice, for the two stances, the largest lead of a sentence's stance over neutral.
+
+    All vectors are L2-normalised, so a dot product is a cosine. `leave_out[i]` hides one
+    exemplar from row i (when the rows are the exemplars themselves, in training).
+    """
+    rows = []
+    for i, paragraph in enumerate(paragraphs):
+        hidden = leave_out[i] if leave_out is not None else None
+        whole = _class_similarity(paragraph[None, :], exemplars, exemplar_labels, hidden)[0]
+        parts = _class_similarity(sentences[i], exemplars, exemplar_labels, hidden)
+        lead = parts[:, :2] - parts[:, 2:3]
+        rows.append(np.concatenate([whole, parts.max(0), parts.mean(0), lead.max(0)]))
+    return np.array(rows, dtype=np.float64).reshape(len(paragraphs), 11)
+
+
+def _class_similarity(vectors, exemplars, labels, hidden=None) -> np.ndarray:
+    similarity = vectors @ exemplars.T
+    if hidden is not None:
+        similarity[:, hidden] = -1.0
+    return np.stack(
+        [
+            np.sort(similarity[:, labels == label], axis=1)[:, ::-1][:, :TOP_K].mean(axis=1)
+            for label in LABELS
+        ],
+        axis=1,
+    )
+
+
+def _softmax(values: np.ndarray) -> np.ndarray:
+    shifted = np.exp(values - values.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+class SimilarityScorer:
+    """Plain similarity: each class scores 0.3 × the paragraph's similarity + 0.7 × its best
+    sentence's; the highest wins, and a softmax at temperature 0.05 gives the probabilities."""
+
+    name = "similarity"
+    WHOLE, BEST_SENTENCE, TEMPERATURE = 0.3, 0.7, 0.05
+
+    def proba(self, features: np.ndarray) -> np.ndarray:
+        scores = self.WHOLE * features[:, 0:3] + self.BEST_SENTENCE * features[:, 3:6]
+        return _softmax(scores / self.TEMPERATURE)
+
+
+@dataclass
+class LogisticScorer:
+    """A multinomial logistic regression on the 11 features (weights from classifier.toml)."""
+
+    coef: np.ndarray  # (3, 11), rows in LABELS order
+    intercept: np.ndarray  # (3,)
+    scale: float  # features are multiplied by this before the weights apply
+    codebook: str  # Codebook.digest it was trained with
+    model: str  # embedding model name it was trained with
+    name = "logistic"
+
+    def proba(self, features: np.ndarray) -> np.ndarray:
+        return _softmax(features * self.scale @ self.coef.T + self.intercept)
+
+    @classmethod
+    def fit(cls, features, labels, codebook: str, model: str, c: float = 1.0, scale=5.0):
+        from sklearn.linear_model import LogisticRegression
+
+        fitted = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+        fitted.fit(features * scale, labels)
+        order = [list(fitted.classes_).index(label) for label in LABELS]
+        return cls(fitted.coef_[order], fitted.intercept_[order], scale, codebook, model)
+
+    def save(self, path: Path = CLASSIFIER, note: str = "") -> None:
+        lines = [
+            "# Logistic regression over analysis.frames.axis.stance_features, written by",
+            "# bench/train_frames.py. Retrain it whenever codebook.toml changes.",
+            *(f"# {line}" for line in note.splitlines()),
+            f'codebook = "{self.codebook}"',
+            f'model = "{self.model}"',
+            f"scale = {self.scale!r}",
+            f"labels = {list(LABELS)!r}".replace("'", '"'),
+            f"intercept = {[round(float(v), 8) for v in self.intercept]!r}",
+            "coef = [",
+            *(f"    {[round(float(v), 8) for v in row]!r}," for row in self.coef),
+            "]",
+        ]
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = CLASSIFIER) -> "LogisticScorer | None":
+        if not Path(path).exists():
+            return None
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("labels") != list(LABELS):
+            return None
+        return cls(
+            np.array(data["coef"]), np.array(data["intercept"]), float(data["scale"]),
+            data["codebook"], data["model"],
+        )  # fmt: skip
+
+
+def choose_scorer(codebook: Codebook, model: str, classifier: Path | None = CLASSIFIER):
+    """The logistic scorer if its file matches this codebook and model, else plain similarity.
+
+    Returns (scorer, note): the note says why the classifier was not used, when it was not.
+    """
+    if classifier is None:
+        return SimilarityScorer(), ""
+    trained = LogisticScorer.load(classifier)
+    if trained is None:
+        return SimilarityScorer(), ""
+    if trained.codebook != codebook.digest or trained.model != model:
+        return SimilarityScorer(), (
+            f"{classifier} was trained with another codebook or model; using plain "
+            "similarity (retrain with `python bench/train_frames.py`)"
+        )
+    return trained, ""
+
+
+def framings_from_proba(proba: np.ndarray) -> list[Framing]:
+    return [
+        Framing(LABELS[int(np.argmax(row))], float(row[0] - row[1])) for row in np.asarray(proba)
+    ]
+
+
+def document_framing(paragraphs: list[Framing], min_stance_share: float = 0.0) -> Framing:
+    """The stance that dominates the document's stance-bearing paragraphs, and its mean score.
+
+    More partnership than opposition paragraphs (or the reverse) decides; a tie goes to the
+    sign of their summed scores. A document with no stance-bearing paragraph, or fewer than
+    `min_stance_share` of its paragraphs, is neutral.
+
+    >>> document_framing([Framing("neutral", 0.1), Framing("opposition", -0.8)]).label
+    'opposition'
+    """
+    if not paragraphs:
+        return NO_STANCE
+    score = float(np.mean([p.score for p in paragraphs]))
+    stance = [p for p in paragraphs if p.label != "neutral"]
+    if not stance or len(stance) < min_stance_share * len(paragraphs):
+        return Framing("neutral", score)
+    partnership = sum(1 for p in stance if p.label == "partnership")
+    opposition = len(stance) - partnership
+    if partnership != opposition:
+        return Framing("partnership" if partnership > opposition else "opposition", score)
+    lean = sum(p.score for p in stance)
+    if lean == 0:
+        return Framing("neutral", score)
+    return Framing("partnership" if lean > 0 else "opposition", score)
