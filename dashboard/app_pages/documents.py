@@ -1,0 +1,113 @@
+"""Documents: a filterable table; one opened shows its text highlighted, framings, provenance."""
+
+import streamlit as st
+
+from dashboard import data, ui
+
+path, filters = ui.start_page("Documents")
+
+title = st.text_input("Title or source contains", key="doc_title")
+total, table = data.documents(path, *filters.args(), title or None)
+st.markdown(
+    f"**{total:,} documents**"
+    + (f" (the newest {len(table):,} listed)" if total > len(table) else "")
+)
+st.dataframe(
+    table.drop(columns=["id"]),
+    hide_index=True,
+    use_container_width=True,
+    column_config={
+        "url": st.column_config.LinkColumn("url"),
+        "word_count": st.column_config.NumberColumn("words", format="%d"),
+    },
+)
+
+wanted = st.query_params.get("doc")
+ids = list(table["id"])
+if wanted and wanted not in ids:
+    ids.insert(0, wanted)  # a link from a claim may point outside the filters
+labels = dict(
+    zip(
+        table["id"],
+        table["title"].fillna("(untitled)") + " · " + table["published"].fillna("undated"),
+        strict=True,
+    )
+)
+if "doc_open" not in st.session_state:
+    st.session_state["doc_open"] = wanted or None
+if st.session_state["doc_open"] not in (None, *ids):
+    st.session_state["doc_open"] = None
+doc_id = st.selectbox(
+    "Open a document",
+    ids,
+    key="doc_open",
+    index=None,
+    placeholder="Choose a document",
+    format_func=lambda i: labels.get(i, i),
+)
+if not doc_id:
+    if "doc" in st.query_params:
+        del st.query_params["doc"]
+    st.stop()
+st.query_params["doc"] = doc_id
+
+found = data.document(path, doc_id)
+if found is None:
+    st.warning(f"No document {doc_id} in this corpus.")
+    st.stop()
+meta = found["meta"]
+st.header(meta["title"] or "(untitled)")
+text_column, meta_column = st.columns([3, 1])
+with meta_column:
+    st.subheader("Metadata")
+    rows = {
+        "published": meta["published"] or "undated",
+        "kind": meta["kind"],
+        "source": meta["source"],
+        "author": meta["author"] or "",
+        "words": f"{meta['word_count']:,}",
+    }
+    st.table(rows)
+    st.subheader("Provenance")
+    if meta["url"]:
+        st.markdown(f"[{meta['url']}]({meta['url']})")
+    provenance = {
+        "id": meta["id"],
+        "fetched": meta["fetched_at"],
+        "sha256": meta["sha256"],
+        "content type": meta["content_type"],
+        "text extractor": meta["extractor_version"],
+    }
+    if meta.get("canonical_url") and meta["canonical_url"] != meta["url"]:
+        provenance["canonical url"] = meta["canonical_url"]
+    if meta.get("duplicate_of"):
+        provenance["copy of"] = meta["duplicate_of"]
+    extraction = found["extraction"]
+    if extraction:
+        provenance["extracted"] = f"{extraction['at']} ({extraction['version']})"
+    st.table(provenance)
+with text_column:
+    spans = found["spans"]
+    counts = {kind: sum(s["kind"] == kind for s in spans) for kind in ui.SPAN_CLASS}
+    st.caption(
+        f"{counts['figures']} figures · {counts['organisations']} organisations · "
+        f"{counts['schemes']} schemes"
+        + ("" if extraction else " · not extracted yet: run `nhscuts extract`")
+    )
+    st.markdown(ui.LEGEND.rsplit(" · ", 1)[0], unsafe_allow_html=True)
+    if not found["frames"]:
+        st.caption("Framings per paragraph appear here after `nhscuts embed` and `nhscuts frames`.")
+    position = 0
+    for index, paragraph in enumerate(meta["text"].split("\n\n"), start=1):
+        end = position + len(paragraph)
+        inside = [
+            {**s, "start": s["start"] - position, "end": s["end"] - position}
+            for s in spans
+            if s["start"] >= position and s["end"] <= end
+        ]
+        badge = ui.frame_badge(found["frames"].get(index))
+        st.markdown(
+            f'<p class="nc-text">{badge}{ui.render_spans(paragraph, inside)}</p>',
+            unsafe_allow_html=True,
+        )
+        position = end + 2

@@ -1,0 +1,110 @@
+"""Framings: a 2-D map of paragraph embeddings, the clusters, and the partnership–opposition
+balance over time. Filled by `nhscuts embed` and `nhscuts frames`."""
+
+import altair as alt
+import streamlit as st
+
+from dashboard import data, ui
+
+FRAME_COLOURS = alt.Scale(
+    domain=["partnership", "neutral", "opposition"], range=["#0f766e", "#9ca3af", "#b91c1c"]
+)
+
+path, filters = ui.start_page("Framings")
+
+if not data.has_frames(path):
+    st.info(
+        "No framings in this corpus yet. Run `nhscuts embed` and `nhscuts frames` "
+        "(with the same --db), then reload this page."
+    )
+    st.code(f"nhscuts embed --db {path}\nnhscuts frames --db {path}", language="bash")
+    st.stop()
+
+paragraphs = data.frame_map(path, *filters.args())
+st.markdown(f"**{len(paragraphs):,} framed paragraphs**")
+if paragraphs.empty:
+    st.info("No framed paragraph matches the filters in the sidebar.")
+    st.stop()
+
+st.subheader("Map of paragraphs")
+colour_by = st.radio("Colour by", ["framing", "cluster"], horizontal=True, key="frame_colour")
+placed = paragraphs.dropna(subset=["x", "y"]).copy()
+if placed.empty:
+    st.caption("No embeddings are stored for these paragraphs: run `nhscuts embed`.")
+else:
+    placed["excerpt"] = placed["text"].str.slice(0, 240)
+    colour = (
+        alt.Color("label:N", title="Framing", scale=FRAME_COLOURS)
+        if colour_by == "framing"
+        else alt.Color("cluster:N", title="Cluster")
+    )
+    st.altair_chart(
+        alt.Chart(placed)
+        .mark_circle(size=60, opacity=0.75)
+        .encode(
+            x=alt.X("x:Q", title="First principal component", axis=alt.Axis(labels=False)),
+            y=alt.Y("y:Q", title="Second principal component", axis=alt.Axis(labels=False)),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("excerpt:N", title="text"),
+                "label",
+                alt.Tooltip("score:Q", format="+.2f"),
+                "cluster",
+                "title",
+                "published",
+            ],
+        )
+        .interactive(),
+        use_container_width=True,
+    )
+    st.caption("Principal components of the stored embeddings (PCA). Hover a point to read it.")
+
+st.subheader("Clusters")
+clusters = data.frame_clusters(path)
+if not clusters:
+    st.caption("No clusters: too few paragraphs to cluster in the last `nhscuts frames` run.")
+for cluster in clusters:
+    with st.expander(
+        f"{cluster['label']} · {cluster['size']:,} paragraphs · mean framing "
+        f"{cluster['mean_score']:+.2f}"
+    ):
+        st.markdown("**Terms:** " + ", ".join(cluster["terms"]))
+        st.markdown(
+            f"partnership {cluster['partnership']:,} · opposition {cluster['opposition']:,} · "
+            f"neutral {cluster['neutral']:,}"
+        )
+        for text in cluster["representatives"]:
+            st.markdown(f"> {text}")
+
+st.subheader("Partnership–opposition balance over time")
+by = st.radio("Split by", ["kind", "organisation"], horizontal=True, key="frame_by")
+balance = data.frame_balance(path, *filters.args(), by)
+if balance.empty:
+    st.caption("No dated framed paragraphs.")
+else:
+    if by == "organisation":
+        top = balance.groupby("group")["partnership"].count().nlargest(8).index
+        balance = balance[balance["group"].isin(top)]
+    st.altair_chart(
+        alt.Chart(balance)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="Year published"),
+            y=alt.Y(
+                "mean_score:Q",
+                title="Mean framing (+1 partnership, −1 opposition)",
+                scale=alt.Scale(domain=[-1, 1]),
+            ),
+            color=alt.Color("group:N", title=by.capitalize()),
+            tooltip=[
+                "year",
+                "group",
+                "partnership",
+                "opposition",
+                "neutral",
+                alt.Tooltip("mean_score:Q", format="+.2f"),
+            ],
+        ),
+        use_container_width=True,
+    )
+    st.dataframe(balance, hide_index=True, use_container_width=True)

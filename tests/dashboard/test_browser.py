@@ -1,0 +1,183 @@
+"""The real app in headless Chromium: `nhscuts serve` on a free loopback port, driven by Playwright.
+
+Needs Debian's chromium (`.ci/run` installs it); never `playwright install`. Set
+NHSCUTS_SCREENSHOTS to a folder to keep a screenshot of each page (`make screenshots`).
+"""
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"{CHROMIUM} is absent: install Debian's chromium and chromium-driver (.ci/run does)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
+expect = sync_api.expect
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ALL_CLAIMS = "the OR said OR staff OR savings OR MARS OR costs"  # the 11 claims; 10 per page
+START_TIMEOUT_S = 60
+WAIT_MS = 30_000
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(sample_db, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    nhscuts = Path(sys.executable).with_name("nhscuts")
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(nhscuts), "serve", "--db", str(sample_db), "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"nhscuts serve did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    opened.set_default_timeout(WAIT_MS)
+    yield opened
+    context.close()
+
+
+def settle(page, text: str) -> None:
+    """Wait for the app's own text, then for Streamlit to finish running the script."""
+    page.get_by_text(text, exact=False).first.wait_for()
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
+
+
+def screenshot(page, name: str) -> None:
+    folder = os.environ.get("NHSCUTS_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.wait_for_timeout(2000)  # charts and tables draw after the script has finished
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_overview_shows_the_corpus(server, page):
+    page.goto(server)
+    settle(page, "NHS workforce cuts: the corpus")
+    assert page.get_by_test_id("stMetricValue").first.inner_text() == "6"
+    page.wait_for_selector("canvas, svg.marks", state="attached")
+    screenshot(page, "overview")
+
+
+def test_claim_search_in_the_browser(server, page, tmp_path):
+    page.goto(f"{server}/claims")
+    settle(page, "Claim search")
+    box = page.get_by_label("Search claims", exact=True).and_(page.locator("input"))
+    box.fill(ALL_CLAIMS)
+    box.press("Enter")
+    settle(page, "Page 1 of 2")  # the page's last line: every result is drawn
+
+    # Highlighted: the search terms, the figures and the names, in each of the 10 on the page.
+    results = page.locator(".nc-text")
+    expect(results).to_have_count(10)
+    expect(page.get_by_text("11 matching claims")).to_be_visible()
+    assert page.locator(".nc-text mark").count() >= 10
+    assert page.locator(".nc-text .nc-figure").count() >= 10
+    assert "9,000" in page.locator(".nc-text .nc-figure").all_inner_texts()
+    assert page.locator(".nc-text .nc-organisation").count() >= 1
+    screenshot(page, "claims")
+
+    # The query is in the URL, and the URL alone shows the same results.
+    assert "q=the+OR+said" in page.url or "q=the%20OR%20said" in page.url
+    first = results.first.inner_text()
+    page.reload()
+    settle(page, "Page 1 of 2")
+    expect(results).to_have_count(10)
+    expect(results.first).to_have_text(first)
+    expect(box).to_have_value(ALL_CLAIMS)
+
+    # The CSV holds every match, not only the page shown.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download all as CSV").click()
+    saved = tmp_path / "claims.csv"
+    download.value.save_as(saved)
+    with saved.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 11
+    assert {row["sentence"] for row in rows} >= {first.strip()}
+
+
+def test_open_a_document_from_a_claim(server, page):
+    page.goto(f"{server}/claims?q=MARS")
+    settle(page, "Page 1 of 1")
+    href = page.get_by_role("link", name="Open the document").first.get_attribute("href")
+    assert "documents?doc=" in href
+    page.goto(server + href if href.startswith("/") else href)
+    settle(page, "Provenance")
+    expect(page.locator(".nc-text").last).to_contain_text("think carefully")
+    assert page.locator(".nc-text .nc-figure").count() >= 1
+    assert page.locator(".nc-text .nc-organisation").count() >= 1
+    assert "MARS" in page.locator(".nc-text .nc-scheme").all_inner_texts()
+    expect(page.get_by_text("sha256", exact=True)).to_have_count(1)
+    screenshot(page, "document")
+
+
+def test_figures_page_loads(server, page):
+    page.goto(f"{server}/figures")
+    settle(page, "Repeated across documents")
+    expect(page.get_by_text("12 figures")).to_be_visible()
+    screenshot(page, "figures")
+
+
+def test_framings_page_loads(server, page):
+    page.goto(f"{server}/framings")
+    settle(page, "Framings")
+    expect(page.get_by_text("Run nhscuts embed and nhscuts frames")).to_be_visible()
+    screenshot(page, "framings")

@@ -1,0 +1,273 @@
+"""Each page under Streamlit's AppTest against the sample corpus: what it shows."""
+
+import csv
+import io
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from tests.conftest import REPO  # noqa: E402
+
+PAGES = REPO / "dashboard" / "app_pages"
+TIMEOUT = 60
+
+
+def run_page(name: str, **query_params) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    for key, value in query_params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(element.value for element in at.markdown)
+
+
+@pytest.fixture(autouse=True)
+def sample(sample_db, use_db):
+    use_db(sample_db)
+
+
+def test_overview_counts_documents_figures_and_names():
+    at = run_page("overview")
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Documents"] == "6"
+    assert metrics["Figures extracted"] == "12"
+    assert metrics["Published"] == "2010-07-12 → 2025-05-20"
+    organisations = at.dataframe[0].value
+    assert organisations.iloc[0]["name"] == "UNISON"
+    assert organisations.iloc[0]["documents"] == 4
+    schemes = at.dataframe[1].value
+    assert "Mutually Agreed Resignation Scheme" in list(schemes["name"])
+
+
+def test_overview_filters_by_kind_and_keeps_the_choice():
+    at = run_page("overview")
+    at.sidebar.selectbox(key="kind").select("union").run()
+    assert {metric.label: metric.value for metric in at.metric}["Documents"] == "2"
+    # The choice is kept for the other pages (session state survives a page switch).
+    assert at.session_state["_kept_kind"] == "union"
+
+
+def test_claim_search_highlights_the_match_figures_and_names():
+    at = run_page("claims")
+    at.text_input(key="claim_q").input("staff").run()
+    assert not at.exception
+    text = markdown(at)
+    assert "**5 matching claims**" in text
+    assert "<mark>staff</mark>" in text
+    assert '<span class="nc-figure" title="figure: people">9,000</span>' in text
+    assert (
+        '<span class="nc-organisation" title="organisation: University Hospitals Dorset NHS '
+        'Foundation Trust">University Hospitals Dorset NHS Foundation Trust</span>'
+    ) in text
+    assert "(/documents?doc=" in text
+    assert at.query_params["q"] in ("staff", ["staff"])
+
+
+def test_claim_search_filters_and_reads_its_url():
+    at = run_page("claims", q="MARS OR savings", unit="GBP")
+    assert at.text_input(key="claim_q").value == "MARS OR savings"
+    assert "**4 matching claims**" in markdown(at)  # £20 billion ×2 of 3, £2 million
+    at.selectbox(key="claim_org").select("University Hospitals Dorset NHS Foundation Trust").run()
+    assert "**1 matching claims**" in markdown(at)
+    assert (
+        '<span class="nc-organisation" title="organisation: University Hospitals Dorset NHS Foundation Trust">UHD</span>'
+        in markdown(at)
+    )
+    assert (
+        '<mark><span class="nc-scheme" title="scheme: Mutually Agreed Resignation Scheme">MARS'
+        "</span></mark>"
+    ) in markdown(at)
+
+
+ALL_CLAIMS = "the OR said OR staff OR savings OR MARS OR costs"  # the 11 claims
+
+
+def shown_claims(at: AppTest) -> int:
+    return sum(1 for element in at.markdown if element.value.startswith('<div class="nc-text">'))
+
+
+def test_claim_search_pages_its_results():
+    at = run_page("claims", q=ALL_CLAIMS)
+    assert "**11 matching claims**" in markdown(at)
+    assert shown_claims(at) == 10
+    at.number_input(key="claim_page").set_value(2).run()
+    assert shown_claims(at) == 1
+    assert "Page 2 of 2" in [caption.value for caption in at.caption]
+
+
+def test_claims_csv_has_every_match(sample_db):
+    from dashboard import data
+
+    for query, expected in ((ALL_CLAIMS, 11), ("staff", 5)):
+        text = data.claims_csv(str(sample_db), data.ClaimQuery(query))
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert len(rows) == expected
+    assert rows[0]["sentence"] and rows[0]["url"].startswith("https://")
+    assert {row["figures"] for row in rows} >= {"9,000", "1,200"}
+
+
+def test_claim_search_explains_a_bad_query():
+    at = run_page("claims", q='"unclosed')
+    assert at.error and "close every" in at.error[0].value
+
+
+def test_documents_page_opens_one_with_highlights_and_provenance():
+    at = run_page("documents")
+    assert "**6 documents**" in markdown(at)
+    table = at.dataframe[0].value
+    assert len(table) == 6
+    box = at.selectbox(key="doc_open")
+    index = next(i for i, label in enumerate(box.options) if label.startswith("Trust offers"))
+    box.select_index(index).run()
+    assert not at.exception
+    text = markdown(at)
+    assert '<span class="nc-figure" title="figure: GBP">£2 million</span>' in text
+    assert (
+        '<span class="nc-scheme" title="scheme: Mutually Agreed Resignation Scheme">MARS</span>'
+        in text
+    )
+    assert (
+        '<span class="nc-organisation" title="organisation: University Hospitals Dorset NHS Foundation Trust">UHD</span>'
+        in text
+    )
+    assert at.header[0].value == "Trust offers resignation scheme to staff"
+    provenance = at.table[1].value
+    assert "sha256" in provenance.index
+    assert at.query_params["doc"]
+
+
+def test_documents_page_opens_the_document_in_its_url(sample_db):
+    import sqlite3
+
+    with sqlite3.connect(sample_db) as conn:
+        doc_id = conn.execute("SELECT id FROM documents WHERE kind = 'government'").fetchone()[0]
+    at = run_page("documents", doc=doc_id)
+    assert at.header[0].value == "Integrated care boards asked to halve running costs"
+    assert (
+        '<span class="nc-organisation" title="organisation: NHS England">NHS England</span>'
+        in markdown(at)
+    )
+
+
+@pytest.mark.parametrize("state", ["missing", "empty"])
+@pytest.mark.parametrize("page", ["overview", "claims", "documents", "figures", "framings"])
+def test_a_missing_or_empty_corpus_shows_how_to_build_one(tmp_path, use_db, state, page):
+    path = tmp_path / "corpus.db"
+    if state == "empty":
+        from corpus import Corpus
+
+        Corpus.open(path).close()
+    use_db(path)
+    at = run_page(page)
+    assert at.title[0].value == "No corpus to show yet"
+    assert ("no corpus file" if state == "missing" else "holds no documents") in at.info[0].value
+    assert "nhscuts add" in markdown(at) and "make demo" in markdown(at)
+
+
+def test_the_app_routes_to_every_page():
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "NHS workforce cuts: the corpus"
+    at.switch_page("app_pages/claims.py").run()
+    assert at.title[0].value == "Claim search"
+    at.switch_page("app_pages/documents.py").run()
+    assert at.title[0].value == "Documents"
+
+
+def test_figures_page_lists_filters_and_groups_repeats():
+    at = run_page("figures")
+    assert "**12 figures**" in markdown(at)
+    table = at.dataframe[0].value
+    assert "£20,000,000,000" in list(table["amount"])
+    assert "9,000 people" in list(table["amount"])
+    # £20 billion: first in 2010, repeated in 2011 and 2025.
+    expander = at.expander[0]
+    assert expander.label.startswith(
+        "£20,000,000,000 (£20 billion) in 3 documents, first 2010-07-12"
+    )
+    assert "Health service told to find savings" in expander.markdown[0].value
+    repeats = expander.dataframe[0].value
+    assert list(repeats["published"]) == ["2011-02-03", "2025-04-02"]
+
+    at.selectbox(key="figure_unit").select("people").run()
+    assert "**3 figures**" in markdown(at)
+    at.selectbox(key="figure_org").select("University Hospitals Dorset NHS Foundation Trust").run()
+    assert "**1 figures**" in markdown(at)
+    assert list(at.dataframe[0].value["amount"]) == ["9,000 people"]
+
+
+def test_framings_page_says_how_to_make_framings():
+    at = run_page("framings")
+    assert "run `nhscuts embed` and `nhscuts frames`" in at.info[0].value.replace("Run", "run")
+
+
+@pytest.fixture
+def framed_db(sample_db, tmp_path, use_db):
+    """A copy of the sample corpus with framings as `nhscuts frames` would store them."""
+    import hashlib
+    import json
+    import shutil
+    import sqlite3
+
+    import numpy as np
+
+    path = tmp_path / "framed.db"
+    shutil.copy(sample_db, path)
+    with sqlite3.connect(path) as conn:
+        paragraphs = conn.execute('SELECT id, doc_id, "index", text FROM paragraphs').fetchall()
+        conn.execute(
+            "INSERT INTO frame_clusters VALUES (1, 6, 'cuts · staff · jobs', ?, ?, -0.4, 1, 4, 1)",
+            [json.dumps(["cuts", "staff", "jobs"]), json.dumps([paragraphs[2][0]])],
+        )
+        rng = np.random.default_rng(0)
+        for number, (pid, doc_id, _, text) in enumerate(paragraphs):
+            label = ("opposition", "partnership", "neutral")[number % 3]
+            score = {"opposition": -0.6, "partnership": 0.5, "neutral": 0.0}[label]
+            conn.execute(
+                "INSERT INTO paragraph_frames VALUES (?, ?, ?, ?, ?)",
+                [pid, doc_id, label, score, 1 if number % 2 else None],
+            )
+            key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+            vector = rng.normal(size=8).astype("<f4")
+            conn.execute(
+                "INSERT OR IGNORE INTO embeddings (model, text_hash, dim, vector, chunks, created_at)"
+                " VALUES ('test-model', ?, 8, ?, 1, '2026-01-01')",
+                [key, (vector / np.linalg.norm(vector)).tobytes()],
+            )
+    use_db(path)
+    return path
+
+
+def test_framings_page_maps_paragraphs_lists_clusters_and_balance(framed_db):
+    at = run_page("framings")
+    assert not at.info
+    total = int(markdown(at).split("**")[1].split()[0])
+    assert total > 10
+    assert at.expander[0].label.startswith(
+        "cuts · staff · jobs · 6 paragraphs · mean framing -0.40"
+    )
+    assert "**Terms:** cuts, staff, jobs" in at.expander[0].markdown[0].value
+    balance = at.dataframe[0].value
+    assert set(balance["group"]) == {"news", "union", "government", "campaign"}
+    from dashboard import data
+
+    placed = data.frame_map(str(framed_db))
+    assert placed[["x", "y"]].notna().all().all()  # every paragraph has an embedding
+    at.radio(key="frame_by").set_value("organisation").run()
+    assert "UNISON" in set(at.dataframe[0].value["group"])
+
+
+def test_documents_page_shows_the_framing_of_each_paragraph(framed_db):
+    import sqlite3
+
+    with sqlite3.connect(framed_db) as conn:
+        doc_id = conn.execute("SELECT id FROM documents WHERE kind = 'campaign'").fetchone()[0]
+    at = run_page("documents", doc=doc_id)
+    assert 'class="nc-frame nc-' in markdown(at)
