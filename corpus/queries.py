@@ -125,15 +125,7 @@ def _ranked_paragraph_ids(
         return [tuple(pair) for pair in json.loads(cached[0])[:limit]]
 
     where, params = ["paragraphs_fts MATCH :query"], {"query": query}
-    if filters.kind:
-        where.append("d.kind = :kind")
-        params["kind"] = filters.kind
-    if filters.since:
-        where.append("d.published >= :since")
-        params["since"] = filters.since
-    if filters.until:
-        where.append("d.published <= :until")
-        params["until"] = filters.until
+    _add_document_conditions(filters, where, params)
     join = (
         "JOIN paragraphs p ON p.id = paragraphs_fts.rowid JOIN documents d ON d.id = p.doc_id"
         if len(where) > 1
@@ -319,16 +311,26 @@ class ClaimHit:
 
 
 def search_claims(
-    corpus: Corpus, query: str, filters: ClaimFilters | None = None, limit: int = 20
+    corpus: Corpus,
+    query: str,
+    filters: ClaimFilters | None = None,
+    limit: int | None = 20,
+    offset: int = 0,
 ) -> list[ClaimHit]:
     """Claim sentences matching an FTS5 query and the filters, best bm25 first.
 
     A figure filter (unit, min_value) needs one figure of the claim to meet both.
+    `limit=None` returns every match (a whole download); `offset` skips to a later page.
     """
-    if not query.strip():
-        raise QueryError("the search query is empty")
-    filters = filters or ClaimFilters()
-    where, params = ["claims_fts MATCH :query"], {"query": query, "limit": limit}
+    where, params = _claim_conditions(query, filters)
+    params["limit"] = -1 if limit is None else limit
+    params["offset"] = offset
+    rows = _claim_search_rows(corpus, query, where, params)
+    return [ClaimHit(*row, *_claim_details(corpus, row[0])) for row in rows]
+
+
+def _add_document_conditions(filters: SearchFilters, where: list[str], params: dict) -> None:
+    """The kind and date filters, on documents d."""
     if filters.kind:
         where.append("d.kind = :kind")
         params["kind"] = filters.kind
@@ -338,6 +340,15 @@ def search_claims(
     if filters.until:
         where.append("d.published <= :until")
         params["until"] = filters.until
+
+
+def _claim_conditions(query: str, filters: ClaimFilters | None) -> tuple[list[str], dict]:
+    """The WHERE terms and parameters of a claim search (claims c, documents d)."""
+    if not query.strip():
+        raise QueryError("the search query is empty")
+    filters = filters or ClaimFilters()
+    where, params = ["claims_fts MATCH :query"], {"query": query}
+    _add_document_conditions(filters, where, params)
     for table, value in (("organisations", filters.organisation), ("schemes", filters.scheme)):
         if value:
             where.append(
@@ -353,6 +364,27 @@ def search_claims(
             + ")"
         )
         params["unit"], params["min_value"] = filters.unit, filters.min_value
+    return where, params
+
+
+def count_claims(corpus: Corpus, query: str, filters: ClaimFilters | None = None) -> int:
+    """How many claims `search_claims` would return with no limit."""
+    where, params = _claim_conditions(query, filters)
+    try:
+        return corpus.conn.execute(
+            f"""
+            SELECT count(*) FROM claims_fts
+            JOIN claims c ON c.id = claims_fts.rowid
+            JOIN documents d ON d.id = c.doc_id
+            WHERE {" AND ".join(where)}
+            """,
+            params,
+        ).fetchone()[0]
+    except sqlite3.OperationalError as error:
+        raise _query_error(query, error) from None
+
+
+def _claim_search_rows(corpus: Corpus, query: str, where: list[str], params: dict) -> list:
     try:
         rows = corpus.conn.execute(
             f"""
@@ -362,8 +394,8 @@ def search_claims(
                 JOIN claims c ON c.id = claims_fts.rowid
                 JOIN documents d ON d.id = c.doc_id
                 WHERE {" AND ".join(where)}
-                ORDER BY score
-                LIMIT :limit
+                ORDER BY score, c.id
+                LIMIT :limit OFFSET :offset
             )
             SELECT c.id, c.doc_id, c.paragraph,
                    highlight(claims_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}'), c.sentence,
@@ -373,13 +405,13 @@ def search_claims(
             JOIN claims c ON c.id = top.cid
             JOIN documents d ON d.id = c.doc_id
             WHERE claims_fts MATCH :query
-            ORDER BY top.score
+            ORDER BY top.score, c.id
             """,
             params,
         ).fetchall()
     except sqlite3.OperationalError as error:
         raise _query_error(query, error) from None
-    return [ClaimHit(*row, *_claim_details(corpus, row[0])) for row in rows]
+    return rows
 
 
 def _claim_details(corpus: Corpus, claim_id: int) -> tuple[list[dict], list[str], list[str]]:
@@ -404,3 +436,408 @@ def _claim_details(corpus: Corpus, claim_id: int) -> tuple[list[dict], list[str]
         return [name for (name,) in rows]
 
     return figures, names("organisations"), names("schemes")
+
+
+# Reads for the dashboard (dashboard/data.py): plain rows and dicts, every value a parameter.
+
+SPAN_TABLES = ("figures", "organisations", "schemes")
+
+
+def _document_conditions(filters: SearchFilters | None) -> tuple[str, dict]:
+    """A WHERE clause over documents `d` for a kind and a date range."""
+    filters = filters or SearchFilters()
+    where, params = ["1 = 1"], {}
+    _add_document_conditions(filters, where, params)
+    return " AND ".join(where), params
+
+
+def has_rows(corpus: Corpus, table: str) -> bool:
+    """Whether a table exists and holds at least one row."""
+    if table not in corpus.db.table_names():
+        return False
+    return corpus.conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None
+
+
+def published_years(corpus: Corpus) -> tuple[int, int] | None:
+    """The first and last year a document was published, or None when none is dated."""
+    low, high = corpus.conn.execute(
+        "SELECT min(substr(published, 1, 4)), max(substr(published, 1, 4)) FROM documents "
+        "WHERE published IS NOT NULL"
+    ).fetchone()
+    return (int(low), int(high)) if low else None
+
+
+def overview_counts(corpus: Corpus, filters: SearchFilters | None = None, top: int = 15) -> dict:
+    """Documents by year and kind, the most named organisations and schemes, and totals."""
+    where, params = _document_conditions(filters)
+    conn = corpus.conn
+    by_year_kind = conn.execute(
+        f"""SELECT coalesce(substr(d.published, 1, 4), 'undated') AS year, d.kind, count(*)
+            FROM documents d WHERE {where} GROUP BY year, d.kind ORDER BY year, d.kind""",
+        params,
+    ).fetchall()
+
+    def named(table: str) -> list[tuple[str, int, int]]:
+        return conn.execute(
+            f"""SELECT m.name, count(DISTINCT m.doc_id) AS documents, count(*) AS mentions
+                FROM {table} m JOIN documents d ON d.id = m.doc_id WHERE {where}
+                GROUP BY m.name ORDER BY documents DESC, mentions DESC, m.name LIMIT :top""",
+            {**params, "top": top},
+        ).fetchall()
+
+    documents, first, last = conn.execute(
+        f"SELECT count(*), min(d.published), max(d.published) FROM documents d WHERE {where}",
+        params,
+    ).fetchone()
+    figures, claims = (
+        conn.execute(
+            f"SELECT count(*) FROM {table} m JOIN documents d ON d.id = m.doc_id WHERE {where}",
+            params,
+        ).fetchone()[0]
+        for table in ("figures", "claims")
+    )
+    return {
+        "documents": documents,
+        "first": first,
+        "last": last,
+        "figures": figures,
+        "claims": claims,
+        "by_year_kind": by_year_kind,
+        "organisations": named("organisations"),
+        "schemes": named("schemes"),
+    }
+
+
+def entity_names(corpus: Corpus, table: str) -> list[str]:
+    """Canonical names of the organisations or schemes found, most documents first."""
+    if table not in ("organisations", "schemes"):
+        raise QueryError(f"no names in {table!r}")
+    rows = corpus.conn.execute(
+        f"SELECT name FROM {table} GROUP BY name ORDER BY count(DISTINCT doc_id) DESC, name"
+    )
+    return [name for (name,) in rows]
+
+
+def list_documents(
+    corpus: Corpus, filters: SearchFilters | None = None, title: str | None = None, limit=1000
+) -> tuple[int, list[dict]]:
+    """(how many match, the newest `limit`) documents, with their extraction counts."""
+    where, params = _document_conditions(filters)
+    if title and title.strip():
+        where += " AND (d.title LIKE :title ESCAPE '\\' OR d.source LIKE :title ESCAPE '\\')"
+        escaped = title.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["title"] = f"%{escaped}%"
+    total = corpus.conn.execute(
+        f"SELECT count(*) FROM documents d WHERE {where}", params
+    ).fetchone()[0]
+    cursor = corpus.conn.execute(
+        f"""SELECT d.id, d.title, d.published, d.kind, d.source, d.url, d.word_count,
+                   e.figures, e.claims
+            FROM documents d LEFT JOIN extractions e ON e.doc_id = d.id
+            WHERE {where}
+            ORDER BY d.published IS NULL, d.published DESC, d.id LIMIT :limit""",
+        {**params, "limit": limit},
+    )
+    columns = [column[0] for column in cursor.description]
+    return total, [dict(zip(columns, row, strict=True)) for row in cursor]
+
+
+def get_document(corpus: Corpus, doc_id: str) -> dict | None:
+    """One document: metadata and provenance, paragraphs, located names and figures, frames.
+
+    Span offsets (`start`, `end`) are into the document's whole text, whose paragraphs are
+    joined by blank lines.
+    """
+    conn = corpus.conn
+    cursor = conn.execute("SELECT * FROM documents WHERE id = ?", [doc_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    meta = {
+        column[0]: value
+        for column, value in zip(cursor.description, row, strict=True)
+        if column[0] not in ("raw", "minhash")
+    }
+    spans = []
+    for table in SPAN_TABLES:
+        label = "unit" if table == "figures" else "name"
+        for start, end, text, name in conn.execute(
+            f'SELECT start, "end", text, {label} FROM {table} WHERE doc_id = ? ORDER BY start',
+            [doc_id],
+        ):
+            spans.append({"kind": table, "start": start, "end": end, "text": text, "label": name})
+    frames = {}
+    if "paragraph_frames" in corpus.db.table_names():
+        frames = {
+            index: {"label": label, "score": score, "cluster": cluster}
+            for index, label, score, cluster in conn.execute(
+                """SELECT p."index", f.label, f.score, f.cluster FROM paragraph_frames f
+                   JOIN paragraphs p ON p.id = f.paragraph_id WHERE f.doc_id = ?""",
+                [doc_id],
+            )
+        }
+    extraction = conn.execute(
+        "SELECT extractor_version, extracted_at, figures, claims FROM extractions WHERE doc_id = ?",
+        [doc_id],
+    ).fetchone()
+    return {
+        "meta": meta,
+        "spans": spans,
+        "frames": frames,
+        "extraction": dict(zip(("version", "at", "figures", "claims"), extraction, strict=True))
+        if extraction
+        else None,
+    }
+
+
+def claim_spans(corpus: Corpus, claim_ids: list[int]) -> dict[int, list[dict]]:
+    """Figures, organisations and schemes inside each claim, with offsets into its sentence."""
+    spans: dict[int, list[dict]] = {claim_id: [] for claim_id in claim_ids}
+    if not claim_ids:
+        return spans
+    marks = ",".join("?" * len(claim_ids))
+    for table in SPAN_TABLES:
+        label = "m.unit" if table == "figures" else "m.name"
+        for claim_id, start, end, text, name in corpus.conn.execute(
+            f"""SELECT m.claim_id, m.start - c.start, m."end" - c.start, m.text, {label}
+                FROM {table} m JOIN claims c ON c.id = m.claim_id
+                WHERE m.claim_id IN ({marks}) ORDER BY m.start""",
+            claim_ids,
+        ):
+            spans[claim_id].append(
+                {"kind": table, "start": start, "end": end, "text": text, "label": name}
+            )
+    return spans
+
+
+def _figure_conditions(
+    filters: SearchFilters | None, unit: str | None, organisation: str | None
+) -> tuple[str, dict]:
+    where, params = _document_conditions(filters)
+    if unit:
+        if unit not in UNITS:
+            raise QueryError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+        where += " AND f.unit = :unit"
+        params["unit"] = unit
+    if organisation:
+        # The organisation is named in the same paragraph as the figure.
+        where += (
+            " AND EXISTS (SELECT 1 FROM organisations o WHERE o.doc_id = f.doc_id"
+            " AND o.paragraph = f.paragraph"
+            " AND (o.name = :organisation COLLATE NOCASE OR o.text = :organisation COLLATE NOCASE))"
+        )
+        params["organisation"] = organisation
+    return where, params
+
+
+def figure_rows(
+    corpus: Corpus,
+    filters: SearchFilters | None = None,
+    unit: str | None = None,
+    organisation: str | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """Every extracted figure matching the filters, oldest document first."""
+    where, params = _figure_conditions(filters, unit, organisation)
+    cursor = corpus.conn.execute(
+        f"""SELECT f.id, f.text, f.value, f.unit, f.kind, f.counts, f.doc_id, f.paragraph,
+                   d.published, d.title, d.kind AS doc_kind, d.source, d.url,
+                   c.sentence
+            FROM figures f JOIN documents d ON d.id = f.doc_id
+            LEFT JOIN claims c ON c.id = f.claim_id
+            WHERE {where}
+            ORDER BY d.published IS NULL, d.published, f.doc_id, f.start
+            LIMIT :limit""",
+        {**params, "limit": -1 if limit is None else limit},
+    )
+    columns = [column[0] for column in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+
+def repeated_figures(
+    corpus: Corpus,
+    filters: SearchFilters | None = None,
+    unit: str | None = None,
+    organisation: str | None = None,
+    min_documents: int = 2,
+) -> list[dict]:
+    """Figures (the same value and unit) found in at least `min_documents` documents.
+
+    Each has its first appearance (the earliest dated document) and every document
+    that repeats it, in order of publication.
+    """
+    where, params = _figure_conditions(filters, unit, organisation)
+    rows = corpus.conn.execute(
+        f"""WITH found AS (
+                SELECT f.value, f.unit, f.text, f.doc_id, d.published, d.title, d.source,
+                       d.url
+                FROM figures f JOIN documents d ON d.id = f.doc_id WHERE {where}
+            ),
+            repeated AS (
+                SELECT value, unit FROM found GROUP BY value, unit
+                HAVING count(DISTINCT doc_id) >= :min_documents
+            )
+            SELECT found.* FROM found JOIN repeated USING (value, unit)
+            ORDER BY found.unit, found.value, found.published IS NULL, found.published,
+                     found.doc_id""",
+        {**params, "min_documents": min_documents},
+    ).fetchall()
+    groups: dict[tuple, dict] = {}
+    for value, unit_, text, doc_id, published, title, source, url in rows:
+        group = groups.setdefault(
+            (value, unit_), {"value": value, "unit": unit_, "texts": [], "appearances": []}
+        )
+        if text not in group["texts"]:
+            group["texts"].append(text)
+        if all(seen["doc_id"] != doc_id for seen in group["appearances"]):
+            group["appearances"].append(
+                {
+                    "doc_id": doc_id,
+                    "published": published,
+                    "title": title,
+                    "source": source,
+                    "url": url,
+                    "text": text,
+                }
+            )
+    result = [
+        {**group, "documents": len(group["appearances"]), "first": group["appearances"][0]}
+        for group in groups.values()
+    ]
+    return sorted(
+        result, key=lambda group: (-group["documents"], group["first"]["published"] or "")
+    )
+
+
+def frame_paragraphs(
+    corpus: Corpus, filters: SearchFilters | None = None, limit: int = 5000
+) -> list[dict]:
+    """Framed paragraphs with their text, label, score, cluster and embedding (if stored).
+
+    `vector` is the stored embedding blob (float32, little-endian) or None; `text_hash`
+    ties a paragraph to it, so the caller passes the paragraphs' hashes in `hashes`.
+    """
+    where, params = _document_conditions(filters)
+    cursor = corpus.conn.execute(
+        f"""SELECT f.paragraph_id, f.doc_id, f.label, f.score, f.cluster, p.text,
+                   d.published, d.kind, d.source, d.title
+            FROM paragraph_frames f
+            JOIN paragraphs p ON p.id = f.paragraph_id
+            JOIN documents d ON d.id = f.doc_id
+            WHERE {where}
+            ORDER BY f.paragraph_id LIMIT :limit""",
+        {**params, "limit": limit},
+    )
+    columns = [column[0] for column in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+
+def embedding_vectors(corpus: Corpus, text_hashes: list[str]) -> dict[str, tuple[int, bytes]]:
+    """Stored (dim, vector blob) per text hash, of the most recent model that has any."""
+    if not text_hashes or not has_rows(corpus, "embeddings"):
+        return {}
+    found: dict[str, tuple[int, bytes]] = {}
+    model = corpus.conn.execute(
+        "SELECT model FROM embeddings ORDER BY created_at DESC LIMIT 1"
+    ).fetchone()[0]
+    for start in range(0, len(text_hashes), 500):
+        chunk = text_hashes[start : start + 500]
+        for text_hash, dim, vector in corpus.conn.execute(
+            f"""SELECT text_hash, dim, vector FROM embeddings
+                WHERE model = ? AND text_hash IN ({",".join("?" * len(chunk))})""",
+            [model, *chunk],
+        ):
+            found[text_hash] = (dim, vector)
+    return found
+
+
+def frame_clusters(corpus: Corpus) -> list[dict]:
+    """The clusters of the last `nhscuts frames` run, largest first."""
+    cursor = corpus.conn.execute("SELECT * FROM frame_clusters ORDER BY size DESC, id")
+    columns = [column[0] for column in cursor.description]
+    clusters = [dict(zip(columns, row, strict=True)) for row in cursor]
+    for cluster in clusters:
+        cluster["terms"] = json.loads(cluster["terms"])
+        ids = json.loads(cluster["representatives"])[:3]
+        marks = ",".join("?" * len(ids))
+        texts = dict(
+            corpus.conn.execute(f"SELECT id, text FROM paragraphs WHERE id IN ({marks})", ids)
+        )
+        cluster["representatives"] = [texts[pid] for pid in ids if pid in texts]
+    return clusters
+
+
+def frame_balance(corpus: Corpus, filters: SearchFilters | None = None, by: str = "kind"):
+    """(year, group, partnership, opposition, neutral, mean score) of framed paragraphs.
+
+    `by` is "kind" (of document) or "organisation" (named in the document).
+    """
+    where, params = _document_conditions(filters)
+    if by == "kind":
+        group, join = "d.kind", ""
+    elif by == "organisation":
+        group = "o.name"
+        join = "JOIN (SELECT DISTINCT doc_id, name FROM organisations) o ON o.doc_id = d.id"
+    else:
+        raise QueryError(f"balance is by kind or organisation, not {by!r}")
+    return corpus.conn.execute(
+        f"""SELECT substr(d.published, 1, 4) AS year, {group} AS grp,
+                   sum(f.label = 'partnership'), sum(f.label = 'opposition'),
+                   sum(f.label = 'neutral'), avg(f.score)
+            FROM paragraph_frames f JOIN documents d ON d.id = f.doc_id {join}
+            WHERE {where} AND d.published IS NOT NULL
+            GROUP BY year, grp ORDER BY year, grp""",
+        params,
+    ).fetchall()
+
+
+FRAMING_GROUPS = ("kind", "source", "organisation")
+
+
+@dataclass
+class FramingYear:
+    """Framed paragraphs of one year (and group): how many, with which label, mean score."""
+
+    year: str  # YYYY, or "undated"
+    group: str | None  # the kind, source or organisation; None when not grouped
+    documents: int
+    paragraphs: int
+    partnership: int
+    opposition: int
+    neutral: int
+    mean_score: float  # partnership +1 … opposition −1
+
+
+def framing_over_time(corpus: Corpus, by: str | None = None) -> list[FramingYear]:
+    """Mean framing and label counts of the framed paragraphs, per year and optional group.
+
+    `by` is None, "kind", "source" or "organisation"; by organisation, a paragraph counts
+    for each organisation named in it (found by `nhscuts extract`).
+    """
+    if by is not None and by not in FRAMING_GROUPS:
+        raise QueryError(f"framing is grouped by {', '.join(FRAMING_GROUPS)}, not {by!r}")
+    if not has_rows(corpus, "paragraph_frames"):
+        raise QueryError(
+            "no paragraph has a framing yet; run `nhscuts embed` and then `nhscuts frames`"
+        )
+    group, join = {
+        None: ("NULL", ""),
+        "kind": ("d.kind", ""),
+        "source": ("d.source", ""),
+        "organisation": (
+            "o.name",
+            "JOIN paragraphs p ON p.id = f.paragraph_id "
+            "JOIN (SELECT DISTINCT doc_id, paragraph, name FROM organisations) o "
+            'ON o.doc_id = f.doc_id AND o.paragraph = p."index"',
+        ),
+    }[by]
+    if by == "organisation" and not has_rows(corpus, "organisations"):
+        raise QueryError("no organisations found yet; run `nhscuts extract` first")
+    rows = corpus.conn.execute(
+        f"""SELECT coalesce(substr(d.published, 1, 4), 'undated') AS year, {group} AS grp,
+                   count(DISTINCT f.doc_id), count(*), sum(f.label = 'partnership'),
+                   sum(f.label = 'opposition'), sum(f.label = 'neutral'), avg(f.score)
+            FROM paragraph_frames f JOIN documents d ON d.id = f.doc_id {join}
+            GROUP BY year, grp ORDER BY year = 'undated', year, grp"""
+    ).fetchall()
+    return [FramingYear(*row) for row in rows]

@@ -15,6 +15,7 @@ from corpus.export import EXPORT_FORMATS, export_table
 from corpus.files import FileOutcome, ImportOptions, find_files, import_files
 from corpus.migrations import DOCUMENT_KINDS
 from corpus.queries import (
+    FRAMING_GROUPS,
     MARK_CLOSE,
     MARK_OPEN,
     UNITS,
@@ -23,10 +24,12 @@ from corpus.queries import (
     SearchFilters,
     corpus_stats,
     date_bound,
+    frame_clusters,
+    framing_over_time,
     search_claims,
     search_paragraphs,
 )
-from nhscuts.config import DB_ENV_VAR, DEFAULT_DB
+from nhscuts.config import DB_ENV_VAR, DEFAULT_DB, DEMO_DB, DEMO_PORT, DEMO_SITE
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -282,6 +285,59 @@ def stats(db):
         out.print(table)
 
 
+SERVE_PORT = 8501
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@db_option
+@click.option(
+    "--port",
+    default=SERVE_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Loopback port to serve the dashboard on (0: any free port).",
+)
+def serve(db, port):
+    """Start the dashboard (Streamlit) on 127.0.0.1, reading the corpus file --db.
+
+    It runs until interrupted (Ctrl-C). A missing or empty corpus shows a page that says
+    how to build one.
+
+    Example:
+
+        nhscuts serve --db data/demo.db --port 8501
+    """
+    import os
+    import socket
+
+    import dashboard
+
+    try:
+        import streamlit  # noqa: F401
+    except ImportError:
+        raise click.ClickException(
+            "the dashboard needs Streamlit: pip install -e '.[dashboard]' (or make install)"
+        ) from None
+    if port == 0:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+    db = db.expanduser().resolve()
+    if not db.exists():
+        err.print(f"[yellow]no corpus at {escape(str(db))} yet: the dashboard says how to make one")
+    out.print(f"dashboard on http://127.0.0.1:{port}/ reading {escape(str(db))}")
+    sys.stdout.flush()
+    argv = [
+        sys.executable, "-m", "streamlit", "run", str(Path(dashboard.__file__).parent / "app.py"),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+        "--client.toolbarMode", "minimal",
+    ]  # fmt: skip
+    # Replace this process, so that stopping `nhscuts serve` stops the server.
+    os.execve(sys.executable, argv, {**os.environ, DB_ENV_VAR: str(db)})
+
+
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @db_option
@@ -340,7 +396,7 @@ def extract(files, db, as_json, redo, n_process):
 def _extract_files(nlp, options, files, as_json: bool) -> int:
     from analysis.extract.files import extract_files
 
-    results = extract_files(nlp, files, options)
+    results = extract_files(nlp, files, options, _framer() if as_json else None)
     for result in results:
         if "error" in result:
             err.print(f"[red]error:[/] {escape(result['path'])}: {escape(result['error'])}")
@@ -351,6 +407,19 @@ def _extract_files(nlp, options, files, as_json: bool) -> int:
             if "error" not in result:
                 _print_extraction(result)
     return sum(1 for result in results if "error" in result)
+
+
+def _framer():
+    """The framing model for `extract --json`, or None (framing stays null) if it cannot load."""
+    from analysis.embed import EmbedError
+    from analysis.frames import TextFramer
+    from analysis.frames.axis import CodebookError
+
+    try:
+        return TextFramer()
+    except (EmbedError, CodebookError) as error:
+        err.print(f"[yellow]note:[/] framing left empty: {escape(str(error))}")
+        return None
 
 
 def _print_extraction(result: dict) -> None:
@@ -369,3 +438,416 @@ def _print_extraction(result: dict) -> None:
         names = sorted({item["name"] for item in result[key]})
         out.print(f"{key}: {escape(', '.join(names)) if names else '(none)'}")
     out.print(f"claims: {len(result['claims'])}\n")
+
+
+def backend_option(command):
+    return click.option(
+        "--backend",
+        type=click.Choice(["auto", "onnx", "onnx-int8", "torch"]),
+        default="auto",
+        show_default=True,
+        help="How the model runs. auto: ONNX (exported once to ~/.cache/nhscuts), else torch.",
+    )(command)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@db_option
+@backend_option
+def embed(db, backend):
+    """Embed every paragraph that has no vector yet, with all-MiniLM-L6-v2, offline.
+
+    Each distinct paragraph text is encoded once and its vector stored in the corpus, so a
+    re-run encodes only new text. A paragraph over the model's 256 tokens is split at
+    sentence ends and its pieces' vectors averaged. The model comes from an installed
+    package; nothing is downloaded. `nhscuts frames` needs this first.
+
+    Example:
+
+        nhscuts embed --db data/demo.db
+    """
+    from analysis.embed import EmbedError, EmbedOptions, embed_corpus
+
+    with open_corpus(db) as corpus, _progress() as progress:
+        task = progress.add_task("embedding paragraphs", total=None)
+        try:
+            report = embed_corpus(
+                corpus,
+                EmbedOptions(backend=backend),
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+        except (EmbedError, CorpusError) as error:
+            raise click.ClickException(str(error)) from None
+    via = f" ({report.backend})" if report.backend else ""
+    out.print(
+        f"encoded {report.encoded} new paragraph texts with {report.model}{via}; "
+        f"{report.cached} paragraphs already had a vector"
+        + (f", {report.skipped} have no words and get none" if report.skipped else "")
+        + f" → {db}"
+    )
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@db_option
+@click.option(
+    "--k", type=click.IntRange(2, 50), help="Number of clusters (default: chosen by silhouette)."
+)
+@click.option(
+    "--over-time", is_flag=True, help="Print the stored framing per year; compute nothing."
+)
+@click.option(
+    "--by",
+    type=click.Choice(FRAMING_GROUPS),
+    help="With --over-time: a row per year and kind, source or organisation.",
+)
+@backend_option
+def frames(db, k, over_time, by, backend):
+    """Score each paragraph from partnership (+1) to opposition (-1), label it, and cluster.
+
+    Labels are partnership, opposition or neutral, from the paragraph's and its sentences'
+    similarity to the codebook (analysis/frames/codebook.toml). A document takes the stance
+    that dominates its stance-bearing paragraphs. Clusters are labelled with their top
+    terms, typical paragraphs and mean framing. Each run replaces the last. Needs
+    `nhscuts embed` first. With --over-time, print the mean framing and counts per year.
+
+    Example:
+
+        nhscuts embed --db data/demo.db && nhscuts frames --db data/demo.db
+
+        nhscuts frames --over-time --by kind --db data/demo.db
+    """
+    if by and not over_time:
+        raise click.UsageError("--by groups the --over-time table: add --over-time")
+    if over_time:
+        if k:
+            raise click.UsageError("--k sets the clusters of a run; --over-time only reads")
+        with open_corpus(db) as corpus:
+            try:
+                rows = framing_over_time(corpus, by)
+            except QueryError as error:
+                raise click.ClickException(str(error)) from None
+        _print_framing_years(rows, by)
+        return
+    from analysis.embed import EmbedError, EmbedOptions
+    from analysis.frames import ClusterOptions, FrameOptions, FramesError, frame_corpus
+    from analysis.frames.axis import CodebookError
+
+    with open_corpus(db) as corpus, _progress() as progress:
+        task = progress.add_task("framing", total=None)
+
+        def show(stage: str, done: int, total: int | None) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        try:
+            options = FrameOptions(
+                clusters=ClusterOptions(k=k), embed=EmbedOptions(backend=backend)
+            )
+            report = frame_corpus(corpus, options, show)
+        except (FramesError, EmbedError, CodebookError, CorpusError) as error:
+            raise click.ClickException(str(error)) from None
+        clusters = frame_clusters(corpus)
+        documents = corpus.conn.execute(
+            "SELECT label, count(*) FROM document_frames GROUP BY label ORDER BY label"
+        ).fetchall()
+    _print_frames(report, clusters, documents, db)
+
+
+def _print_frames(report, clusters, documents, db: Path) -> None:
+    if report.note:
+        err.print(f"[yellow]note:[/] {escape(report.note)}")
+    if report.unembedded:
+        err.print(
+            f"[yellow]note:[/] {report.unembedded} paragraphs have no vector yet and were "
+            f"left out; run `nhscuts embed --db {escape(str(db))}` and then frames again"
+        )
+    labels = ", ".join(
+        f"{report.labels[name]} {name}" for name in ("partnership", "opposition", "neutral")
+    )
+    out.print(
+        f"framed {report.paragraphs} paragraphs of {report.documents} documents "
+        f"({report.scorer} scorer): {labels}"
+    )
+    out.print("documents: " + ", ".join(f"{count} {label}" for label, count in documents))
+    result = report.clustering
+    if not result.clusters:
+        out.print(f"no clusters: {escape(result.note)}")
+        return
+    out.print(
+        f"{result.k} clusters: silhouette {result.silhouette:.3f}, "
+        f"outliers {result.outlier_share:.1%}, ARI over five seeds {result.ari:.3f}"
+    )
+    table = Table("cluster", "paragraphs", "framing", "P / O / N", "top terms")
+    for cluster in clusters:
+        table.add_row(
+            str(cluster["id"]),
+            str(cluster["size"]),
+            f"{cluster['mean_score']:+.2f}",
+            f"{cluster['partnership']} / {cluster['opposition']} / {cluster['neutral']}",
+            escape(", ".join(cluster["terms"])),
+        )
+    out.print(table)
+
+
+def _print_framing_years(rows, by: str | None) -> None:
+    table = Table("year", *([by] if by else []), "docs", "paras", "P", "O", "N", "framing")
+    for row in rows:
+        table.add_row(
+            row.year,
+            *([escape(str(row.group))] if by else []),
+            str(row.documents),
+            str(row.paragraphs),
+            str(row.partnership),
+            str(row.opposition),
+            str(row.neutral),
+            f"{row.mean_score:+.2f}",
+        )
+    out.print(table)
+    out.print(
+        "[dim]paragraphs labelled P partnership, O opposition, N neutral; framing: their "
+        "mean score, partnership +1 … opposition -1[/]"
+    )
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("names", nargs=-1, metavar="SOURCE...")
+@db_option
+@click.option("--list", "list_sources", is_flag=True, help="List the sources and exit.")
+@click.option("--url", help="Site mode: crawl this site, which needs no entry in a sources file.")
+@click.option(
+    "--depth",
+    default=2,
+    show_default=True,
+    type=click.IntRange(0, 10),
+    help="Site mode: how many links away from the start page to go.",
+)
+@kind_option("Site mode: kind of every document stored (default: other).")
+@click.option("--since", help="Skip documents published before: YYYY, YYYY-MM or a date.")
+@click.option(
+    "--max-pages",
+    type=click.IntRange(1, None),
+    help="Stop each source after this many pages; run again to resume.",
+)
+@click.option("--keep-all", is_flag=True, help="Store off-topic pages too (no relevance filter).")
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your own sources file (TOML) instead of the shipped crawler/sources.toml.",
+)
+@click.option(
+    "--base-url",
+    "base_urls",
+    multiple=True,
+    metavar="SOURCE=URL",
+    help="Crawl a source from another host, e.g. a mirror (repeatable).",
+)
+@click.option(
+    "--relevance",
+    "relevance_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your own relevance query (TOML) instead of crawler/relevance.toml.",
+)
+@click.option(
+    "--jobdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where an unfinished crawl keeps its state (default: jobs/ beside --db).",
+)
+@click.option(
+    "-s",
+    "--set",
+    "scrapy_settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A Scrapy setting for this crawl, e.g. -s DOWNLOAD_DELAY=2 (repeatable).",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Share the crawl's frontier with other crawler processes through this Redis, "
+    "e.g. redis://host:6379/0: run the same command on each machine.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show the crawl's log: every page's outcome.")
+def crawl(
+    names,
+    db,
+    list_sources,
+    url,
+    depth,
+    kind,
+    since,
+    max_pages,
+    keep_all,
+    sources_file,
+    base_urls,
+    relevance_file,
+    jobdir,
+    scrapy_settings,
+    redis_url,
+    verbose,
+):
+    """Crawl news, union and government sources (or one site) into the corpus.
+
+    Polite: obeys robots.txt, at most 2 requests at a time per site, AutoThrottle, retries
+    with backoff. Only pages about NHS workforce cuts are stored (see --keep-all). A second
+    crawl fetches only what is new or changed; an interrupted one resumes where it stopped.
+    Failed pages are listed at the end and never stop the crawl.
+
+    Example:
+
+        nhscuts crawl --list
+
+        nhscuts crawl bbc-health guardian-nhs --since 2025-01 --max-pages 200
+
+        nhscuts crawl --url https://branch.example.org/ --depth 3 --kind union
+
+        nhscuts crawl bbc-health --redis redis://crawl-host:6379/0   # on each machine
+    """
+    # Imported here: Scrapy takes a while to import, and the other commands never need it.
+    from crawler.run import CrawlError, CrawlOptions, run_crawl
+    from crawler.sources import SourceError, load_sources
+
+    if list_sources:
+        try:
+            _print_sources(load_sources(sources_file))
+        except SourceError as error:
+            raise click.ClickException(str(error)) from None
+        return
+    try:
+        overrides = dict(_name_value(value, "--base-url", "SOURCE=URL") for value in base_urls)
+        settings = dict(_name_value(value, "--set", "NAME=VALUE") for value in scrapy_settings)
+        options = CrawlOptions(
+            db=db,
+            sources=names,
+            sources_file=sources_file,
+            base_urls=overrides,
+            url=url,
+            depth=depth,
+            kind=kind or "other",
+            since=date_bound(since) if since else None,
+            max_pages=max_pages,
+            keep_all=keep_all,
+            relevance_file=relevance_file,
+            jobdir=jobdir,
+            settings=settings,
+            # Page failures are listed at the end; without -v only a crash is logged as it happens.
+            log_level="INFO" if verbose else "CRITICAL",
+            redis_url=redis_url,
+        )
+    except (ValueError, QueryError) as error:
+        raise click.UsageError(f"{error} (see `nhscuts crawl --help`)") from None
+    with _crawl_progress() as progress:
+        task = progress.add_task(_crawl_counts(None), total=None)
+
+        def show(report) -> None:
+            progress.update(task, description=_crawl_counts(report))
+
+        def log(line: str) -> None:
+            progress.console.print(escape(line), style="dim" if verbose else "red")
+
+        try:
+            report = run_crawl(options, progress=show, on_log=log)
+        except (CrawlError, CorpusError) as error:
+            raise click.ClickException(str(error)) from None
+    _print_crawl_report(report, db)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEMO_DB,
+    show_default=True,
+    help="Corpus file to crawl the demo site into.",
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEMO_SITE,
+    show_default=True,
+    help="Folder to build the sample site in.",
+)
+@click.option(
+    "--port",
+    default=DEMO_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Loopback port to serve the site on while it is crawled (0: any free port).",
+)
+def demo(db, site_dir, port):
+    """Build the sample site, serve it on loopback and crawl it into the demo corpus.
+
+    The 44 sample documents (corpus/samples) become a small website, as publishers make
+    them: article pages, a paginated listing, an RSS feed, a sitemap, robots.txt and PDF
+    letters. It is crawled with the real spiders, one source per kind of document
+    (crawler/demo_sources.toml). A second run fetches only what changed.
+
+    Example:
+
+        nhscuts demo && nhscuts stats --db data/demo.db
+    """
+    from crawler.demo_site import crawl_demo_site
+    from crawler.run import CrawlError
+
+    with _crawl_progress() as progress:
+        task = progress.add_task(_crawl_counts(None), total=None)
+        try:
+            report = crawl_demo_site(
+                db,
+                site_dir,
+                port=port,
+                progress=lambda report: progress.update(task, description=_crawl_counts(report)),
+                on_log=lambda line: progress.console.print(escape(line), style="red"),
+            )
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot serve the demo site on port {port} ({error.strerror or error}); "
+                "pass --port 0 to use any free port"
+            ) from None
+        except (CrawlError, CorpusError) as error:
+            raise click.ClickException(str(error)) from None
+    _print_crawl_report(report, db)
+
+
+def _name_value(value: str, option: str, form: str) -> tuple[str, str]:
+    name, sep, given = value.partition("=")
+    if not sep or not name.strip() or not given.strip():
+        raise click.UsageError(f"{option} takes {form}, not {value!r}")
+    return name.strip(), given.strip()
+
+
+def _print_sources(sources) -> None:
+    table = Table("source", "kind", "spider", "title", "base URL", title_justify="left")
+    for source in sources.values():
+        row = (source.name, source.kind, source.spider, escape(source.title), source.base_url)
+        table.add_row(*row)
+    out.print(table)
+
+
+def _crawl_progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    )
+
+
+def _crawl_counts(report) -> str:
+    if report is None:
+        return "crawling: starting"
+    return (
+        f"crawling: {report.fetched} fetched, {report.stored} stored, "
+        f"{report.filtered} filtered, {report.failed} failed"
+    )
+
+
+def _print_crawl_report(report, db: Path) -> None:
+    out.print(
+        f"{report.fetched} fetched, {report.stored} stored"
+        + (f" ({report.near_duplicates} near-duplicates)" if report.near_duplicates else "")
+        + f", {report.duplicates} duplicates, {report.filtered} off-topic, "
+        f"{report.unchanged} unchanged, {report.skipped} skipped, {report.failed} failed → {db}"
+    )
+    for failure in report.failures:
+        err.print(f"[red]failed:[/] {escape(failure.url)}: {escape(failure.reason)}")
+    if not report.finished:
+        stopped = ", ".join(sorted(set(report.stop_reasons.values()))) or "interrupted"
+        out.print(f"[yellow]stopped early ({escape(stopped)}):[/] run the same command to resume")

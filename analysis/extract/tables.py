@@ -23,6 +23,7 @@ class ColumnUnit:
     scale: int = 1
 
 
+_PEOPLE_HEADER = re.compile(r"\b(?:wte|fte|headcount|posts|staff|vacancies|members|people)\b")
 # Unit hints, tried in order, in a header cell or a caption (lowercase).
 _HINTS = (
     (re.compile(r"£\s?(?:m|mn|million)\b"), ColumnUnit("GBP", 1_000_000)),
@@ -30,8 +31,7 @@ _HINTS = (
     (re.compile(r"£\s?(?:000|k|thousands?)\b|£000s?"), ColumnUnit("GBP", 1_000)),
     (re.compile(r"(?:^|\W)£(?:\W|$)"), ColumnUnit("GBP")),
     (re.compile(r"%|\bper ?cent\b|\bpercentage\b"), ColumnUnit("percent")),
-    (re.compile(r"\b(?:wte|fte|headcount|posts|staff|vacancies|members|people)\b"),
-     ColumnUnit("people")),  # fmt: skip
+    (_PEOPLE_HEADER, ColumnUnit("people")),
 )
 
 

@@ -166,7 +166,9 @@ def test_opening_again_keeps_the_locks_of_open_connections(db_path):
     Corpus.open(db_path).close()
     writer = sqlite3.connect(db_path)
     writer.execute("BEGIN IMMEDIATE")
-    with Corpus.open(db_path, busy_timeout=0.2) as second:
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            second.conn.execute("BEGIN IMMEDIATE")
+    with (
+        Corpus.open(db_path, busy_timeout=0.2) as second,
+        pytest.raises(sqlite3.OperationalError, match="locked"),
+    ):
+        second.conn.execute("BEGIN IMMEDIATE")
     writer.rollback()
