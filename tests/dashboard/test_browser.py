@@ -111,7 +111,8 @@ def screenshot(page, name: str) -> None:
 def test_overview_shows_the_corpus(server, page):
     page.goto(server)
     settle(page, "NHS workforce cuts: the corpus")
-    assert page.get_by_test_id("stMetricValue").first.inner_text() == "6"
+    documents = page.locator('[data-testid="stMetric"]', has_text="Documents")
+    assert documents.get_by_test_id("stMetricValue").inner_text() == "6"
     page.wait_for_selector("canvas, svg.marks", state="attached")
     screenshot(page, "overview")
 
