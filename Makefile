@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python bench/bench_crawl.py
 	$(BIN)/python bench/bench_embed.py
 	$(BIN)/python bench/bench_frames.py
+	$(BIN)/python bench/bench_dashboard.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -683,13 +683,16 @@ def repeated_figures(
         {**params, "min_documents": min_documents},
     ).fetchall()
     groups: dict[tuple, dict] = {}
+    seen: dict[tuple, set[str]] = {}  # doc ids per group: a list scan was quadratic
     for value, unit_, text, doc_id, published, title, source, url in rows:
         group = groups.setdefault(
             (value, unit_), {"value": value, "unit": unit_, "texts": [], "appearances": []}
         )
         if text not in group["texts"]:
             group["texts"].append(text)
-        if all(seen["doc_id"] != doc_id for seen in group["appearances"]):
+        documents = seen.setdefault((value, unit_), set())
+        if doc_id not in documents:
+            documents.add(doc_id)
             group["appearances"].append(
                 {
                     "doc_id": doc_id,

@@ -1,0 +1,644 @@
+"""Dashboard speed on a synthetic corpus, in headless Chromium, beside the same queries direct.
+
+    python bench/bench_dashboard.py                      # 100,000 documents
+    python bench/bench_dashboard.py --documents 10000    # a quicker look
+
+A fresh corpus is made by `Corpus.open` (every migration) in a temporary folder and filled
+with bulk SQL (the FTS tables through their triggers): documents of five paragraphs from a
+Zipf vocabulary, one to three claim sentences each with their figures, organisations and
+schemes, an extraction row per document, and framings for the paragraphs of the first
+FRAMED_DOCUMENTS documents (random labels, 8 clusters, random 384-d embeddings), so the
+framings page draws its map rather than its "run nhscuts frames" message.
+
+`nhscuts serve` then runs on it, and Debian's Chromium (never `playwright install`) opens
+each page ROUNDS times, each time in a new browser context: round 1 is cold (Streamlit's
+caches empty), later rounds warm (the dashboard caches query results for 60 s). A page
+counts as rendered when its last section's text and what follows it (a table, an expander)
+are shown and Streamlit's "running" widget is gone (tests/dashboard/test_browser.py waits for
+the widget alone, but it is absent while some slow queries run). A claim search is timed
+from pressing Enter in the search box to "Page 1 of N" (the last line, drawn after every
+result).
+
+The baseline is the same corpus.queries calls each page makes, on a direct connection,
+without Streamlit or the browser. Targets (issue 6): a page under 2 s, a search under 1 s.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from corpus import Corpus, queries  # noqa: E402
+from corpus.queries import ClaimFilters, SearchFilters  # noqa: E402
+
+SEED = 20250601
+PARAGRAPHS_PER_DOCUMENT = 5
+FILLER_SENTENCES = (1, 3)
+FRAMED_DOCUMENTS = 1000  # 5,000 paragraphs: the framings map's own limit
+EMBEDDING_DIM = 384
+ROUNDS = 3
+PAGE_TARGET_S = 2.0
+SEARCH_TARGET_S = 1.0
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+WAIT_MS = 180_000
+KINDS = ("news", "union", "government", "campaign", "other")
+SOURCES = {
+    "news": ["bbc.co.uk", "theguardian.com", "hsj.co.uk", "independent.co.uk"],
+    "union": ["unison.org.uk", "unitetheunion.org", "rcn.org.uk", "bma.org.uk"],
+    "government": ["gov.uk", "england.nhs.uk"],
+    "campaign": ["keepournhspublic.com", "weownit.org.uk"],
+    "other": ["nhsconfed.org", "nhsproviders.org", "kingsfund.org.uk"],
+}
+
+# (name, type): the canonical names extraction gives.
+NATIONAL = [
+    ("UNISON", "union"),
+    ("Unite", "union"),
+    ("GMB", "union"),
+    ("Royal College of Nursing", "union"),
+    ("British Medical Association", "union"),
+    ("NHS England", "national"),
+    ("Department of Health and Social Care", "government"),
+    ("NHS Providers", "membership"),
+    ("NHS Confederation", "membership"),
+    ("University Hospitals Dorset NHS Foundation Trust", "trust"),
+    ("Leeds Teaching Hospitals NHS Trust", "trust"),
+    ("Manchester University NHS Foundation Trust", "trust"),
+    ("Barts Health NHS Trust", "trust"),
+    ("Norfolk and Norwich University Hospitals NHS Foundation Trust", "trust"),
+    ("NHS Kent and Medway Integrated Care Board", "icb"),
+    ("NHS Greater Manchester Integrated Care Board", "icb"),
+]
+PLACES = [
+    "Northshire", "Eastmoor", "Kingsmere", "Westford", "Ashbury", "Brackley", "Calder",
+    "Dunmore", "Elmstead", "Fenwick", "Greystone", "Hallam", "Ivybridge", "Kestrel",
+    "Lowther", "Marlow", "Netherby", "Oakham", "Penrose", "Queensbury", "Ravensworth",
+    "Selby", "Thornton", "Upton", "Valemount", "Whitcombe", "Yarrow", "Zennor",
+]  # fmt: skip
+SCHEMES = [
+    ("mars", "Mutually Agreed Resignation Scheme", ["Mutually Agreed Resignation Scheme", "MARS"]),
+    ("vrs", "Voluntary Redundancy Scheme", ["voluntary redundancy scheme"]),
+    ("vss", "Voluntary Severance Scheme", ["voluntary severance scheme"]),
+    ("freeze", "Recruitment freeze", ["recruitment freeze"]),
+    ("cip", "Cost Improvement Programme", ["cost improvement programme"]),
+]
+COMMON_TEXT = (
+    "the of and to a in that is for on it with as was at by be this are from or have an they "
+    "which not but were had has their will been would more also there can said who about "
+    "staff NHS trust jobs cuts posts unions partnership savings costs running deficit board "
+    "hospital nurses patients care services budget plan review managers workforce health "
+    "integrated local regional national government minister chief executive director "
+    "finance pressure winter waiting lists agency spending recovery efficiency merger "
+    "clinical support administrative roles vacancies recruitment freeze consultation ballot "
+    "members branch steward meeting letter colleagues protect safe staffing levels pay "
+    "offer agreement strike action negotiations redundancy compulsory voluntary scheme "
+    "resignation severance package months years week today announced warned confirmed "
+    "expected plans proposals reduce reduction headcount corporate back office functions"
+)
+COMMON = COMMON_TEXT.split()
+
+
+def vocabulary(rng: random.Random, size: int = 6000) -> tuple[list[str], list[float]]:
+    letters = "abcdefghiklmnoprstuvwy"
+    tail = {"".join(rng.choice(letters) for _ in range(rng.randint(4, 10))) for _ in range(size)}
+    words = [*COMMON, *sorted(tail)]
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+def organisations(rng: random.Random) -> list[tuple[str, str, str]]:
+    """(org_id, name, type): the national bodies and a few hundred trusts and boards."""
+    found = list(NATIONAL)
+    for place in PLACES:
+        for suffix, kind in (
+            ("Hospitals NHS Foundation Trust", "trust"),
+            ("Community Health NHS Trust", "trust"),
+            ("and District Integrated Care Board", "icb"),
+        ):
+            found.append((f"{place} {suffix}", kind))
+    return [(name.lower().replace(" ", "-"), name, kind) for name, kind in found]
+
+
+class Sentence:
+    """A sentence built in pieces, remembering where each figure and name falls in it."""
+
+    def __init__(self):
+        self.text = ""
+        self.figures: list[tuple[int, int, str, float, str, str, str | None]] = []
+        self.names: list[tuple[str, int, int, str, tuple]] = []
+
+    def add(self, piece: str) -> "Sentence":
+        self.text += piece
+        return self
+
+    def figure(self, text: str, value: float, unit: str, kind: str, counts=None) -> "Sentence":
+        start = len(self.text)
+        self.text += text
+        self.figures.append((start, len(self.text), text, value, unit, kind, counts))
+        return self
+
+    def name(self, table: str, text: str, entity: tuple) -> "Sentence":
+        start = len(self.text)
+        self.text += text
+        self.names.append((table, start, len(self.text), text, entity))
+        return self
+
+
+def random_figure(rng: random.Random, sentence: Sentence) -> None:
+    kind = rng.random()
+    if kind < 0.35:
+        millions = round(rng.uniform(0.5, 90), 1)
+        sentence.figure(f"£{millions:g}m", millions * 1_000_000, "GBP", "money")
+    elif kind < 0.7:
+        count = rng.choice([40, 75, 120, 250, 300, 450, 600, 1200, 2500, 9000])
+        what = rng.choice(["posts", "jobs", "staff", "roles"])
+        sentence.figure(f"{count:,} {what}", count, "people", "count", what)
+    elif kind < 0.9:
+        share = rng.choice([5, 8, 10, 12, 15, 20, 25, 30, 50])
+        sentence.figure(f"{share}%", share, "percent", "percent")
+    else:
+        months = rng.choice([3, 6, 12, 18, 24])
+        sentence.figure(f"{months} months", months, "months", "duration")
+
+
+def claim_sentence(rng: random.Random, orgs: list, trusts: list) -> tuple[Sentence, str | None]:
+    speaker = rng.choice(orgs[:9])
+    trust = rng.choice(trusts)
+    scheme = rng.choice(SCHEMES)
+    scheme_entity = (scheme[0], scheme[1])
+    template = rng.randrange(5)
+    s = Sentence()
+    said = None
+    if template == 0:
+        s.name("organisations", speaker[1], speaker).add(" said ")
+        random_figure(rng, s)
+        s.add(" would go at ").name("organisations", trust[1], trust).add(".")
+        said = speaker[1]
+    elif template == 1:
+        s.add("The ").name("schemes", rng.choice(scheme[2]), scheme_entity).add(" will save ")
+        random_figure(rng, s)
+        s.add(" a year, according to ").name("organisations", speaker[1], speaker).add(".")
+        said = speaker[1]
+    elif template == 2:
+        s.add("Around ")
+        random_figure(rng, s)
+        s.add(" at ").name("organisations", trust[1], trust).add(" could leave under the ")
+        s.name("schemes", rng.choice(scheme[2]), scheme_entity).add(".")
+    elif template == 3:
+        s.name("organisations", speaker[1], speaker).add(" warned that ")
+        random_figure(rng, s)
+        s.add(" were at risk as ").name("organisations", trust[1], trust)
+        s.add(" sought ")
+        random_figure(rng, s)
+        s.add(" in savings.")
+        said = speaker[1]
+    else:
+        s.add("Running costs at ").name("organisations", trust[1], trust).add(" must fall by ")
+        random_figure(rng, s)
+        s.add(" within ")
+        random_figure(rng, s)
+        s.add(", the ").name("schemes", rng.choice(scheme[2]), scheme_entity).add(" papers say.")
+    return s, said
+
+
+def build_corpus(path: Path, documents: int) -> dict:
+    """Fill a fresh corpus at `path` with bulk SQL; return what was written."""
+    Corpus.open(path).close()  # every migration, then our own connection for speed
+    rng = random.Random(SEED)
+    words, weights = vocabulary(rng)
+    orgs = organisations(rng)
+    trusts = [org for org in orgs if org[2] in ("trust", "icb")]
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    counts = dict.fromkeys(("paragraphs", "claims", "figures", "organisations", "schemes"), 0)
+    next_paragraph, next_claim = 1, 1
+    started = time.perf_counter()
+    chunk = 5000
+
+    def filler() -> str:
+        length = rng.randint(10, 22)
+        sentence = " ".join(rng.choices(words, weights, k=length))
+        return sentence[0].upper() + sentence[1:] + "."
+
+    with conn:
+        for first in range(0, documents, chunk):
+            docs, paragraphs, claims, extractions = [], [], [], []
+            located = {"figures": [], "organisations": [], "schemes": []}
+            for number in range(first, min(first + chunk, documents)):
+                kind = rng.choice(KINDS)
+                source = rng.choice(SOURCES[kind])
+                trust = rng.choice(trusts)[1]
+                title = f"{trust}: {' '.join(rng.choices(words, weights, k=rng.randint(4, 9)))}"
+                texts = [
+                    " ".join(filler() for _ in range(rng.randint(*FILLER_SENTENCES)))
+                    for _ in range(PARAGRAPHS_PER_DOCUMENT)
+                ]
+                sentences = []
+                for _ in range(rng.randint(1, 3)):
+                    paragraph = rng.randrange(PARAGRAPHS_PER_DOCUMENT)
+                    sentence, said = claim_sentence(rng, orgs, trusts)
+                    offset = len(texts[paragraph]) + 1
+                    texts[paragraph] += " " + sentence.text
+                    sentences.append((paragraph, offset, sentence, said))
+                text = "\n\n".join(texts)
+                doc_id = hashlib.sha256(f"{number}\n{text}".encode()).hexdigest()[:16]
+                year = rng.randint(2015, 2026)
+                published = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                docs.append(
+                    (
+                        doc_id, f"https://{source}/news/{number}", None, source, kind, title,
+                        None, published, "2026-01-01T00:00:00Z", "text/html", text,
+                        len(text.split()), hashlib.sha256(text.encode()).hexdigest(), None,
+                        "bench", None, None,
+                    )
+                )  # fmt: skip
+                starts, position = [], 0
+                for index, paragraph_text in enumerate(texts, start=1):
+                    paragraphs.append((next_paragraph, doc_id, index, paragraph_text))
+                    next_paragraph += 1
+                    starts.append(position)
+                    position += len(paragraph_text) + 2
+                figures_here = 0
+                for paragraph, offset, sentence, said in sentences:
+                    base = starts[paragraph] + offset
+                    claims.append(
+                        (next_claim, doc_id, paragraph + 1, base, base + len(sentence.text),
+                         sentence.text, said)
+                    )  # fmt: skip
+                    for start, end, ftext, value, unit, fkind, what in sentence.figures:
+                        located["figures"].append(
+                            (doc_id, next_claim, paragraph + 1, base + start, base + end, ftext,
+                             value, unit, fkind, what)
+                        )  # fmt: skip
+                        figures_here += 1
+                    for table, start, end, ntext, entity in sentence.names:
+                        located[table].append(
+                            (doc_id, next_claim, paragraph + 1, base + start, base + end, ntext,
+                             *entity)
+                        )  # fmt: skip
+                    next_claim += 1
+                extractions.append(
+                    (doc_id, "bench", "2026-01-01T00:00:00Z", figures_here, len(sentences))
+                )
+            conn.executemany(f"INSERT INTO documents VALUES ({', '.join('?' * 17)})", docs)
+            conn.executemany(
+                'INSERT INTO paragraphs (id, doc_id, "index", text) VALUES (?, ?, ?, ?)',
+                paragraphs,
+            )
+            conn.executemany(
+                'INSERT INTO claims (id, doc_id, paragraph, start, "end", sentence, '
+                "attributed_to) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                claims,
+            )
+            common = 'doc_id, claim_id, paragraph, start, "end", text'
+            conn.executemany(
+                f"INSERT INTO figures ({common}, value, unit, kind, counts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                located["figures"],
+            )
+            conn.executemany(
+                f"INSERT INTO organisations ({common}, org_id, name, type) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                located["organisations"],
+            )
+            conn.executemany(
+                f"INSERT INTO schemes ({common}, scheme_id, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                located["schemes"],
+            )
+            conn.executemany("INSERT INTO extractions VALUES (?, ?, ?, ?, ?)", extractions)
+            counts["paragraphs"] += len(paragraphs)
+            counts["claims"] += len(claims)
+            for table, rows in located.items():
+                counts[table] += len(rows)
+            print(
+                f"  {first + len(docs):,} documents in {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+        add_framings(conn, rng)
+    conn.close()
+    counts["documents"] = documents
+    counts["framed paragraphs"] = min(documents, FRAMED_DOCUMENTS) * PARAGRAPHS_PER_DOCUMENT
+    counts["build_s"] = time.perf_counter() - started
+    return counts
+
+
+def add_framings(conn: sqlite3.Connection, rng: random.Random) -> None:
+    rows = conn.execute(
+        "SELECT p.id, p.doc_id, p.text FROM paragraphs p "
+        "WHERE p.doc_id IN (SELECT id FROM documents ORDER BY rowid LIMIT ?)",
+        [FRAMED_DOCUMENTS],
+    ).fetchall()
+    labels = ("partnership", "opposition", "neutral")
+    clusters = 8
+    generator = np.random.default_rng(SEED)
+    centres = generator.normal(size=(clusters, EMBEDDING_DIM))
+    frames, embeddings, per_doc, sizes = [], [], {}, {}
+    for paragraph_id, doc_id, text in rows:
+        cluster = rng.randrange(clusters) + 1
+        label = rng.choice(labels)
+        score = {"partnership": 1, "opposition": -1, "neutral": 0}[label] * rng.uniform(0.2, 1)
+        frames.append((paragraph_id, doc_id, label, score, cluster))
+        per_doc.setdefault(doc_id, []).append((label, score))
+        sizes.setdefault(cluster, []).append((paragraph_id, label, score))
+        vector = centres[cluster - 1] + generator.normal(scale=0.8, size=EMBEDDING_DIM)
+        vector = (vector / np.linalg.norm(vector)).astype("<f4")
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        embeddings.append(("bench", key, EMBEDDING_DIM, vector.tobytes(), 1, "2026-01-01"))
+    conn.executemany(
+        "INSERT OR IGNORE INTO embeddings (model, text_hash, dim, vector, chunks, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        embeddings,
+    )
+    terms = ["redundancy", "scheme", "unions", "savings", "posts", "board", "freeze", "pay"]
+    for cluster, members in sorted(sizes.items()):
+        tally = {label: sum(m[1] == label for m in members) for label in labels}
+        conn.execute(
+            "INSERT INTO frame_clusters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                cluster, len(members), ", ".join(rng.sample(terms, 3)),
+                json.dumps(rng.sample(terms, 6)), json.dumps([m[0] for m in members[:3]]),
+                statistics.fmean(m[2] for m in members), tally["partnership"],
+                tally["opposition"], tally["neutral"],
+            ],
+        )  # fmt: skip
+    conn.executemany("INSERT INTO paragraph_frames VALUES (?, ?, ?, ?, ?)", frames)
+    documents = []
+    for doc_id, items in per_doc.items():
+        tally = {label: sum(i[0] == label for i in items) for label in labels}
+        label = max(labels, key=lambda name: tally[name])
+        documents.append((doc_id, label, statistics.fmean(i[1] for i in items), *tally.values()))
+    conn.executemany("INSERT INTO document_frames VALUES (?, ?, ?, ?, ?, ?)", documents)
+
+
+# --- the pages: what each waits for, and the corpus.queries calls it makes ---------------
+
+
+def shown(page, text: str, then: str | None = None) -> None:
+    """Wait for the app's text, then (when given) a later element, then for the script's end.
+
+    Streamlit's "running" widget is not always there while a slow query runs, so each page
+    waits for what it draws last, not only for the widget to go.
+    """
+    page.get_by_text(text, exact=False).first.wait_for()
+    if then:
+        page.locator(then).first.wait_for()
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
+
+
+PAGES = {
+    # name: (URL path, the text of its last section, what it draws after that text)
+    "overview": ("/", "Most named schemes", '[data-testid="stDataFrame"] >> nth=1'),
+    "claims": ("/claims", "Type words to find the sentences", None),
+    "documents": ("/documents", "Open a document", None),
+    "figures": (
+        "/figures",
+        "Repeated across documents",
+        '[data-testid="stExpander"], :text("No figure (the same value")',
+    ),
+    "framings": (
+        "/framings",
+        "Partnership–opposition balance over time",
+        '[data-testid="stDataFrame"], :text("No dated framed paragraphs")',
+    ),
+}
+SEARCHES = [
+    "staff",
+    "redundan*",
+    '"resignation scheme"',
+    "UNISON OR Unite",
+    "Kingsmere savings",
+    "MARS",
+]
+PAGE_SIZE = 10
+
+
+def direct_page(corpus: Corpus, name: str) -> None:
+    """The page's corpus.queries calls, as dashboard/data.py makes them on an unfiltered page."""
+    none = SearchFilters()
+    queries.corpus_stats(corpus)  # every page: data.corpus_status
+    queries.published_years(corpus)  # every page: the sidebar's date range
+    if name == "overview":
+        queries.overview_counts(corpus, none)
+    elif name == "claims":
+        queries.entity_names(corpus, "organisations")
+        queries.entity_names(corpus, "schemes")
+    elif name == "documents":
+        queries.list_documents(corpus, none, None)
+    elif name == "figures":
+        queries.entity_names(corpus, "organisations")
+        queries.figure_rows(corpus, none, None, None)
+        queries.repeated_figures(corpus, none, None, None)
+    elif name == "framings":
+        queries.has_rows(corpus, "paragraph_frames")
+        rows = queries.frame_paragraphs(corpus, none, 5000)
+        hashes = [hashlib.blake2b(r["text"].encode(), digest_size=16).hexdigest() for r in rows]
+        queries.embedding_vectors(corpus, sorted(set(hashes)))
+        queries.frame_clusters(corpus)
+        queries.frame_balance(corpus, none, "kind")
+
+
+def direct_search(corpus: Corpus, query: str) -> int:
+    """What the claims page runs for a search: count, the first page with spans, the CSV."""
+    filters = ClaimFilters()
+    total = queries.count_claims(corpus, query, filters)
+    hits = queries.search_claims(corpus, query, filters, limit=PAGE_SIZE, offset=0)
+    queries.claim_spans(corpus, [hit.claim_id for hit in hits])
+    queries.search_claims(corpus, query, filters, None)  # data.claims_csv: every match
+    return total
+
+
+def timed(function, *args) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = function(*args)
+    return time.perf_counter() - started, result
+
+
+def baseline(path: Path, rounds: int) -> tuple[dict, dict, dict]:
+    pages, searches, totals = {}, {}, {}
+    with Corpus.open(path, create=False) as corpus:
+        for name in PAGES:
+            pages[name] = [timed(direct_page, corpus, name)[0] for _ in range(rounds)]
+        for query in SEARCHES:
+            runs = [timed(direct_search, corpus, query) for _ in range(rounds)]
+            searches[query] = [seconds for seconds, _ in runs]
+            totals[query] = runs[0][1]
+    return pages, searches, totals
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    nhscuts = Path(sys.executable).with_name("nhscuts")
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(nhscuts), "serve", "--db", str(db), "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            sys.exit(f"nhscuts serve did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.3)
+
+
+def settle(page, text: str) -> None:
+    """Wait for the app's own text, then for Streamlit to finish running the script."""
+    page.get_by_text(text, exact=False).first.wait_for()
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
+
+
+def browse(url: str, rounds: int) -> tuple[dict, dict]:
+    from playwright.sync_api import sync_playwright
+
+    pages = {name: [] for name in PAGES}
+    searches = {query: [] for query in SEARCHES}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+
+        def fresh():
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.set_default_timeout(WAIT_MS)
+            return context, page
+
+        # One throwaway load, so that round 1 measures the corpus's cold caches, not
+        # Chromium's first start or Streamlit's first script compile.
+        context, page = fresh()
+        page.goto(f"{url}/claims?q=zzzzwarmup")
+        settle(page, "No claim matches")
+        context.close()
+        for round_ in range(rounds):
+            for name, (route, last, then) in PAGES.items():
+                context, page = fresh()
+                started = time.perf_counter()
+                page.goto(url + route)
+                shown(page, last, then)
+                pages[name].append(time.perf_counter() - started)
+                context.close()
+            for query in SEARCHES:
+                context, page = fresh()
+                page.goto(f"{url}/claims")
+                settle(page, "Type words to find the sentences")
+                box = page.get_by_label("Search claims", exact=True).and_(page.locator("input"))
+                box.fill(query)
+                started = time.perf_counter()
+                box.press("Enter")
+                settle(page, "Page 1 of")
+                searches[query].append(time.perf_counter() - started)
+                context.close()
+            print(f"  browser round {round_ + 1} of {rounds} done", file=sys.stderr, flush=True)
+        browser.close()
+    return pages, searches
+
+
+def cold_warm(runs: list[float]) -> tuple[float, float]:
+    """The first run, and the median of the rest (the first again when there is one run)."""
+    return runs[0], statistics.median(runs[1:]) if len(runs) > 1 else runs[0]
+
+
+def load() -> str:
+    return "/".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--db", type=Path, help="reuse (or build once at) this corpus file")
+    args = parser.parse_args()
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} is absent: install Debian's chromium (.ci/run does)")
+
+    with tempfile.TemporaryDirectory(prefix="nhscuts-bench-dashboard-") as folder:
+        db = args.db or Path(folder) / "corpus.db"
+        print(f"cores: {os.cpu_count()}, load average (1/5/15 min) at start: {load()}")
+        if not db.exists():
+            print(f"building {args.documents:,} documents at {db} ...", file=sys.stderr)
+            built = build_corpus(db, args.documents)
+            print(
+                "corpus: "
+                + ", ".join(f"{v:,} {k}" for k, v in built.items() if k != "build_s")
+                + f"; built in {built['build_s']:.0f} s, {db.stat().st_size / 2**20:,.0f} MiB"
+            )
+
+        direct_pages, direct_searches, totals = baseline(db, args.rounds)
+        load_before = load()
+        process, url = start_server(db, Path(folder) / "serve.log")
+        try:
+            browser_pages, browser_searches = browse(url, args.rounds)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        load_after = load()
+
+    print(f"\nload average before the browser: {load_before}, after: {load_after}")
+    print(f"rounds: {args.rounds} (cold: round 1; warm: median of the rest)\n")
+    print("| page | browser cold (s) | browser warm (s) | direct queries cold / warm (s) "
+          f"| under {PAGE_TARGET_S:g} s |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    for name in PAGES:
+        cold, warm = cold_warm(browser_pages[name])
+        dcold, dwarm = cold_warm(direct_pages[name])
+        met = "yes" if max(cold, warm) < PAGE_TARGET_S else "no"
+        print(f"| {name} | {cold:.2f} | {warm:.2f} | {dcold:.3f} / {dwarm:.3f} | {met} |")
+    print()
+    print("| claim search | matches | browser cold (s) | browser warm (s) "
+          f"| direct queries cold / warm (s) | under {SEARCH_TARGET_S:g} s |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for query in SEARCHES:
+        cold, warm = cold_warm(browser_searches[query])
+        dcold, dwarm = cold_warm(direct_searches[query])
+        met = "yes" if max(cold, warm) < SEARCH_TARGET_S else "no"
+        print(
+            f"| `{query}` | {totals[query]:,} | {cold:.2f} | {warm:.2f} "
+            f"| {dcold:.3f} / {dwarm:.3f} | {met} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
