@@ -11,7 +11,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
-from crawler.corpus_link import borrow_corpus, return_corpus
+from corpus import Corpus
 from crawler.items import DOCUMENT
 
 
@@ -103,11 +103,11 @@ class ConditionalGetMiddleware:
         return middleware
 
     def spider_opened(self, spider) -> None:
-        self.corpus = borrow_corpus(self.db_path)
+        self.corpus = Corpus.open(self.db_path)
 
     def spider_closed(self, spider) -> None:
         if self.corpus is not None:
-            return_corpus(self.db_path)
+            self.corpus.close()
             self.corpus = None
 
     def process_request(self, request):

@@ -16,7 +16,6 @@ from corpus import Corpus
 from corpus.document import Document
 from corpus.formats import EXTRACTOR_VERSION, ExtractedText, UnreadableDocument, extract
 from crawler.articles import not_an_article
-from crawler.corpus_link import borrow_corpus, return_corpus
 from crawler.decoding import HTML, JSON, PDF, decode_html, media_type
 from crawler.items import DOCUMENT, Page
 from crawler.near_duplicates import NearDuplicateIndex, from_bytes, signature, to_bytes
@@ -190,13 +189,13 @@ class DuplicatesPipeline:
         )
 
     def open_spider(self) -> None:
-        self.corpus = borrow_corpus(self.db_path)
+        self.corpus = Corpus.open(self.db_path)
         for doc_id, minhash in _stored_signatures(self.corpus):
             self.index.add(doc_id, minhash)
 
     def close_spider(self) -> None:
         if self.corpus is not None:
-            return_corpus(self.db_path)
+            self.corpus.close()
             self.corpus = None
 
     def process_item(self, item: Page) -> Page:
@@ -274,12 +273,12 @@ class SQLitePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.corpus = borrow_corpus(self.db_path)
+        self.corpus = Corpus.open(self.db_path)
 
     def close_spider(self) -> None:
         if self.corpus is not None:
             self.flush()
-            return_corpus(self.db_path)
+            self.corpus.close()
             self.corpus = None
 
     def process_item(self, item: Page) -> Page:
