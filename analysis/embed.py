@@ -10,7 +10,6 @@ encodes only text it has not seen, and a paragraph repeated across documents is 
 ...     report = embed_corpus(corpus, EmbedOptions())
 """
 
-import hashlib
 import logging
 import os
 import re
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus import Corpus
-from corpus.document import now_utc
+from corpus.document import now_utc, text_hash
 
 # sentence-transformers, transformers and huggingface_hub read these once, when first
 # imported (they are only imported below, inside functions): nothing may reach a hub.
@@ -78,11 +77,6 @@ class EmbedOptions:
     def stored_model_name(self) -> str:
         """The model name vectors are stored under: quantised vectors are not interchangeable."""
         return self.model_name + ("@qint8" if self.backend == "onnx-int8" else "")
-
-
-def text_hash(text: str) -> str:
-    """The cache key of a text: 32 hex digits of its BLAKE2b hash."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def has_words(text: str) -> bool:

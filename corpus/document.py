@@ -47,6 +47,11 @@ def content_id(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:16]
 
 
+def text_hash(text: str) -> str:
+    """The embeddings table's key of a text: 32 hex digits of its BLAKE2b hash."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

@@ -192,7 +192,7 @@ def m004_crawl(db: Database) -> None:
 @step
 def m005_frames(db: Database) -> None:
     # Filled by analysis.embed: one vector per distinct paragraph text and model, so a re-run
-    # encodes only new text. `text_hash` is analysis.embed.text_hash(text).
+    # encodes only new text. `text_hash` is corpus.document.text_hash(text).
     db.execute(
         """
         CREATE TABLE embeddings (

@@ -5,7 +5,6 @@ it), else data/corpus.db. Every read goes through corpus.queries, whose SQL is p
 Results are plain rows and pandas DataFrames, cached for TTL_S seconds per set of arguments.
 """
 
-import hashlib
 import os
 import threading
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from corpus import Corpus, CorpusError, queries
+from corpus.document import text_hash
 from corpus.migrations import DOCUMENT_KINDS
 from corpus.queries import UNITS, ClaimFilters, QueryError, SearchFilters
 
@@ -204,11 +204,6 @@ def repeated_figures(path: str, kind=None, since=None, until=None, unit=None, or
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def has_frames(path: str) -> bool:
     return _read(path, queries.has_rows, "paragraph_frames")
-
-
-def text_hash(text: str) -> str:
-    """The embeddings table's key of a text (the same as analysis.embed.text_hash)."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
