@@ -87,11 +87,11 @@ def paragraph_accuracy(corpus, options, codebook, exemplars):
     predictors = {
         f"majority class ({majority})": lambda: [majority] * len(heldout),
         "keyword rule": lambda: [keyword_label(row.text) for row in heldout],
-        "plain similarity": lambda: labels_of(SimilarityScorer(), features),
+        "plain similarity": lambda: labels_of(SimilarityScorer(), features, paragraphs),
     }
     trained = LogisticScorer.load()
     if trained and trained.codebook == codebook.digest:
-        predictors["logistic regression"] = lambda: labels_of(trained, features)
+        predictors["logistic regression"] = lambda: labels_of(trained, features, paragraphs)
     gold = [row.label for row in heldout]
     groups = {
         "all held-out": list(range(len(heldout))),
@@ -121,8 +121,9 @@ def paragraph_accuracy(corpus, options, codebook, exemplars):
     return scorer
 
 
-def labels_of(scorer, features) -> list[str]:
-    return [framing.label for framing in framings_from_proba(scorer.proba(features))]
+def labels_of(scorer, features, vectors) -> list[str]:
+    proba = scorer.proba(features, vectors)
+    return [framing.label for framing in framings_from_proba(proba)]
 
 
 def document_accuracy(corpus, options, codebook, exemplars, scorer) -> None:
@@ -139,7 +140,7 @@ def document_accuracy(corpus, options, codebook, exemplars, scorer) -> None:
         texts = file_paragraphs(path)
         paragraphs, sentences = stance_inputs(corpus, texts, options)
         features = stance_features(paragraphs, sentences, exemplars, codebook.labels)
-        framings = framings_from_proba(scorer.proba(features))
+        framings = framings_from_proba(scorer.proba(features, paragraphs))
         gold = frontmatter.load(path)["framing"]
         documents[split_of[relative]].append((gold, framings))
 

@@ -1,8 +1,11 @@
-"""The hand-labelled paragraphs of bench/frames/labelled.jsonl, with their text looked up.
+"""The hand-labelled paragraphs of bench/frames/labelled.jsonl, with their text looked up,
+and the training-only paragraphs of bench/frames/train_extra.jsonl.
 
-Each line names a paragraph by file and position, never by its text: the sample documents
-are in corpus/samples/, the seed documents (third-party text) in ../shared/seeds/. A short
-hash of the paragraph's text catches a file that has changed since it was labelled.
+Each line of labelled.jsonl names a paragraph by file and position, never by its text: the
+sample documents are in corpus/samples/, the seed documents (third-party text) in
+../shared/seeds/. A short hash of the paragraph's text catches a file that has changed
+since it was labelled. train_extra.jsonl holds text the project wrote for training, so it
+keeps the text itself; none of it is ever held out.
 """
 
 import hashlib
@@ -16,12 +19,13 @@ from corpus.formats import content_type_for, extract
 
 REPO = Path(__file__).resolve().parents[1]
 LABELLED = REPO / "bench" / "frames" / "labelled.jsonl"
+TRAIN_EXTRA = REPO / "bench" / "frames" / "train_extra.jsonl"
 SEEDS = Path(os.environ.get("NHSCUTS_SHARED", REPO.parent / "shared")) / "seeds"
 
 
 @dataclass
 class LabelledParagraph:
-    source: str  # samples | seeds
+    source: str  # samples | seeds | extra (train_extra.jsonl: `file` is its document id)
     file: str
     paragraph: int  # from 1, as in the corpus
     label: str
@@ -73,6 +77,23 @@ def load_labelled(path: Path = LABELLED, seeds: Path = SEEDS) -> tuple[list, lis
             LabelledParagraph(row["source"], row["file"], index, row["label"], row["split"], text)
         )
     return found, notes
+
+
+def load_train_extra(path: Path = TRAIN_EXTRA) -> list[LabelledParagraph]:
+    """The project's own training paragraphs, numbered from 1 within each pseudo-document."""
+    found, seen = [], {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line:
+            continue
+        row = json.loads(line)
+        seen[row["document"]] = seen.get(row["document"], 0) + 1
+        found.append(
+            LabelledParagraph(
+                "extra", row["document"], seen[row["document"]], row["label"], "train",
+                row["text"],
+            )
+        )  # fmt: skip
+    return found
 
 
 def build_bench_corpus(path: Path, seeds: Path = SEEDS):

@@ -77,14 +77,15 @@ class TextFramer:
             # encoded once.
             unique = list(dict.fromkeys(texts + flat))
             vectors = dict(zip(unique, self.encoder.encode(unique), strict=True))
+            paragraph_vectors = np.stack([vectors[t] for t in texts])
             features = stance_features(
-                np.stack([vectors[t] for t in texts]),
+                paragraph_vectors,
                 [np.stack([vectors[s] for s in sentences]) for sentences in split],
                 self.exemplars,
                 self.codebook.labels,
             )
-            for i, framing in zip(wanted, framings_from_proba(self.scorer.proba(features)),
-                                  strict=True):  # fmt: skip
+            proba = self.scorer.proba(features, paragraph_vectors)
+            for i, framing in zip(wanted, framings_from_proba(proba), strict=True):
                 framings[i] = framing
         scored = [framings[i] for i in wanted]
         return document_framing(scored, self.min_stance_share), framings

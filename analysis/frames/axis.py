@@ -7,8 +7,11 @@ features below); a scorer turns them into probabilities of the three framings, a
 
     score = P(partnership) − P(opposition),   in [−1, +1].
 
-Two scorers: plain similarity (no training) and a logistic regression on the same features,
-trained on the codebook and the labelled paragraphs by `bench/train_frames.py`. The
+Two scorers: plain similarity (no training) and a logistic regression on the same features
+and the paragraph's own vector, trained on the codebook and the labelled training
+paragraphs by `bench/train_frames.py`. The similarities say how close a paragraph comes to
+each framing's statements; the vector lets the regression learn what the statements miss
+(an opposition leaflet arguing through figures, a neutral report of the same cuts). The
 logistic one is used when its file matches the codebook and the model; otherwise plain
 similarity, and the run records which.
 """
@@ -25,6 +28,7 @@ HERE = Path(__file__).parent
 CODEBOOK = HERE / "codebook.toml"
 CLASSIFIER = HERE / "classifier.toml"
 TOP_K = 3  # a class's similarity: the mean of its k most similar exemplars
+N_FEATURES = 11  # what stance_features gives per paragraph
 EXEMPLARS_PER_LABEL = (15, 30)
 
 
@@ -104,7 +108,7 @@ def stance_features(
         parts = _class_similarity(sentences[i], exemplars, exemplar_labels, hidden)
         lead = parts[:, :2] - parts[:, 2:3]
         rows.append(np.concatenate([whole, parts.max(0), parts.mean(0), lead.max(0)]))
-    return np.array(rows, dtype=np.float64).reshape(len(paragraphs), 11)
+    return np.array(rows, dtype=np.float64).reshape(len(paragraphs), N_FEATURES)
 
 
 def _class_similarity(vectors, exemplars, labels, hidden=None) -> np.ndarray:
@@ -132,48 +136,77 @@ class SimilarityScorer:
     name = "similarity"
     WHOLE, BEST_SENTENCE, TEMPERATURE = 0.3, 0.7, 0.05
 
-    def proba(self, features: np.ndarray) -> np.ndarray:
+    def proba(self, features: np.ndarray, vectors: np.ndarray | None = None) -> np.ndarray:
         scores = self.WHOLE * features[:, 0:3] + self.BEST_SENTENCE * features[:, 3:6]
         return _softmax(scores / self.TEMPERATURE)
 
 
 @dataclass
 class LogisticScorer:
-    """A multinomial logistic regression on the 11 features (weights from classifier.toml)."""
+    """A multinomial logistic regression on the 11 features and, when it was trained with
+    them, the paragraph vectors (weights from classifier.toml)."""
 
-    coef: np.ndarray  # (3, 11), rows in LABELS order
+    coef: np.ndarray  # (3, 11) or (3, 11 + dim), rows in LABELS order
     intercept: np.ndarray  # (3,)
-    scale: float  # features are multiplied by this before the weights apply
+    scale: float  # the similarity features are multiplied by this before the weights apply
     codebook: str  # Codebook.digest it was trained with
     model: str  # embedding model name it was trained with
+    vector_scale: float = 0.0  # the paragraph vectors are multiplied by this; 0: not used
     name = "logistic"
 
-    def proba(self, features: np.ndarray) -> np.ndarray:
-        return _softmax(features * self.scale @ self.coef.T + self.intercept)
+    @property
+    def uses_vectors(self) -> bool:
+        return self.coef.shape[1] > N_FEATURES
+
+    def inputs(self, features: np.ndarray, vectors: np.ndarray | None) -> np.ndarray:
+        if not self.uses_vectors:
+            return features * self.scale
+        if vectors is None or len(vectors) != len(features):
+            raise ValueError("this classifier needs each paragraph's vector beside its features")
+        return np.hstack([features * self.scale, np.asarray(vectors) * self.vector_scale])
+
+    def proba(self, features: np.ndarray, vectors: np.ndarray | None = None) -> np.ndarray:
+        return _softmax(self.inputs(features, vectors) @ self.coef.T + self.intercept)
 
     @classmethod
-    def fit(cls, features, labels, codebook: str, model: str, c: float = 1.0, scale=5.0):
+    def fit(cls, features, labels, codebook: str, model: str, c: float = 1.0, scale=5.0,
+            vectors=None, vector_scale=1.0):  # fmt: skip
+        """Fit on the similarity features, and on the vectors too when they are given."""
         from sklearn.linear_model import LogisticRegression
 
+        inputs = features * scale
+        if vectors is not None:
+            inputs = np.hstack([inputs, np.asarray(vectors) * vector_scale])
         fitted = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
-        fitted.fit(features * scale, labels)
+        fitted.fit(inputs, labels)
         order = [list(fitted.classes_).index(label) for label in LABELS]
-        return cls(fitted.coef_[order], fitted.intercept_[order], scale, codebook, model)
+        return cls(
+            fitted.coef_[order], fitted.intercept_[order], scale, codebook, model,
+            vector_scale if vectors is not None else 0.0,
+        )  # fmt: skip
 
     def save(self, path: Path = CLASSIFIER, note: str = "") -> None:
         lines = [
-            "# Logistic regression over analysis.frames.axis.stance_features, written by",
-            "# bench/train_frames.py. Retrain it whenever codebook.toml changes.",
+            "# Logistic regression over analysis.frames.axis.stance_features (the first 11",
+            "# weights of each row) and the paragraph's vector (the rest), written by",
+            "# bench/train_frames.py. Retrain it whenever codebook.toml or the model changes.",
             *(f"# {line}" for line in note.splitlines()),
             f'codebook = "{self.codebook}"',
             f'model = "{self.model}"',
             f"scale = {self.scale!r}",
+            f"vector_scale = {self.vector_scale!r}",
             f"labels = {list(LABELS)!r}".replace("'", '"'),
-            f"intercept = {[round(float(v), 8) for v in self.intercept]!r}",
+            f"intercept = {[round(float(v), 6) for v in self.intercept]!r}",
             "coef = [",
-            *(f"    {[round(float(v), 8) for v in row]!r}," for row in self.coef),
-            "]",
         ]
+        for row in self.coef:
+            values = [f"{float(v):.6f}" for v in row]
+            lines.append("    [")
+            lines += [
+                f"        {', '.join(values[i : i + 10])}," for i in range(0, len(values), 10)
+            ]
+            lines.append("    ],")
+        lines.append("]")
         Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     @classmethod
@@ -185,7 +218,7 @@ class LogisticScorer:
             return None
         return cls(
             np.array(data["coef"]), np.array(data["intercept"]), float(data["scale"]),
-            data["codebook"], data["model"],
+            data["codebook"], data["model"], float(data.get("vector_scale", 0.0)),
         )  # fmt: skip
 
 

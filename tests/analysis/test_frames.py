@@ -115,6 +115,41 @@ def test_the_shipped_classifier_was_trained_on_this_codebook():
     assert scorer.name == "logistic", note
 
 
+def test_training_only_paragraphs_are_our_own_and_apart_from_the_scored_ones():
+    labelled = load_bench_module("frames_labelled")
+    extra = labelled.load_train_extra()
+    assert len(extra) >= 300
+    assert {row.label for row in extra} == set(LABELS)
+    assert all(row.split == "train" and row.source == "extra" for row in extra)
+    found, _ = labelled.load_labelled(seeds=SHARED / "seeds")
+    scored = {row.text for row in found} | set(Codebook.load().texts)
+    assert not any(row.text in scored for row in extra)
+    assert len({row.text for row in extra}) == len(extra)
+
+
+def test_the_shipped_classifier_reads_each_paragraph_vector_and_says_when_it_is_missing():
+    trained = LogisticScorer.load(CLASSIFIER)
+    if trained is None:
+        pytest.skip("no classifier is shipped: frames uses plain similarity")
+    assert trained.uses_vectors and trained.coef.shape == (3, 11 + 384)
+    assert CLASSIFIER.stat().st_size < 1_000_000
+    with pytest.raises(ValueError, match="vector"):
+        trained.proba(np.zeros((2, 11)))
+
+
+def test_a_saved_classifier_loads_back_with_the_same_probabilities(tmp_path):
+    rng = np.random.default_rng(0)
+    features, vectors = rng.random((30, 11)), rng.normal(size=(30, 8))
+    labels = np.array(LABELS * 10)
+    fitted = LogisticScorer.fit(features, labels, "digest", "model", vectors=vectors)
+    fitted.save(tmp_path / "classifier.toml", note="a test")
+    loaded = LogisticScorer.load(tmp_path / "classifier.toml")
+    assert loaded.codebook == "digest" and loaded.vector_scale == fitted.vector_scale
+    np.testing.assert_allclose(
+        loaded.proba(features, vectors), fitted.proba(features, vectors), atol=1e-4
+    )
+
+
 # --- the axis ------------------------------------------------------------------------------
 
 
