@@ -12,7 +12,7 @@ from spacy.language import Language
 
 from analysis.claims import sentence_claims
 from analysis.extract.figures import UNIT_KINDS
-from analysis.extract.tables import ColumnUnit, table_units
+from analysis.extract.tables import LABEL, ColumnUnit, table_units
 from corpus.document import normalise_text
 
 MAX_CHUNK_CHARS = 50_000  # a paragraph longer than this (a PDF with no breaks) is split
@@ -79,15 +79,22 @@ def extract_texts(
 
 
 def _apply_table_units(figures: list[dict], table: list[tuple[int, int, ColumnUnit]]) -> None:
-    """A bare number in a table cell takes its column's unit and scale ("498.2" under £m)."""
+    """A bare number in a table cell takes its column's unit and scale ("498.2" under £m);
+    one under a "Band" or "Year" header is a label and is dropped. Changes `figures` in place
+    (claims read the same list)."""
+    labels = []
     for figure in figures:
         if figure["unit"] not in ("count", "people") or figure["kind"] != "count":
             continue
         for start, end, column in table:
             if start <= figure["start"] and figure["end"] <= end:
+                if column.unit == LABEL:
+                    labels.append(figure)
+                    break
                 figure["value"] = _scaled(figure["value"], column.scale)
                 figure["unit"], figure["kind"] = column.unit, UNIT_KINDS[column.unit]
                 break
+    figures[:] = [figure for figure in figures if not any(figure is f for f in labels)]
 
 
 def _scaled(value, scale: int):

@@ -66,6 +66,8 @@ class FigureWords:
     streets: frozenset[str]
     measure_verbs: frozenset[str]
     people_verbs: frozenset[str]
+    speaker_verbs: frozenset[str]
+    one_idioms: frozenset[str]
     scanner: re.Pattern = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +89,8 @@ class FigureWords:
             streets=frozenset(skip["streets"]),
             measure_verbs=frozenset(units["measure_verbs"]),
             people_verbs=frozenset(units["people_verbs"]),
+            speaker_verbs=frozenset(units["speaker_verbs"]),
+            one_idioms=frozenset(skip["one_idioms"]),
         )
 
 
@@ -120,7 +124,8 @@ def _scanner(words: FigureWords) -> re.Pattern:
           | \b\d{{1,4}}(?:[-–]\d{{1,4}})?[a-z]?\s+{street}\b                    # 79 Whitehall
           | \b\d{{4}}-\d{{2}}-\d{{2}}\b                                          # 2025-03-27
           | \b\d{{4}}\s?[/-]\s?\d{{2,4}}\b                                   # 2024/25, 2016-17
-          | \b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}(?:,?\s+\d{{4}})?\b        # 31 October 2006
+          | \b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:,|and|&|to|-|–)\s*\d{{1,2}}(?:st|nd|rd|th)?)*
+            \s+{_MONTHS}(?:,?\s+\d{{4}})?\b                  # 31 October 2006, 12 and 26 May
           | \b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?        # January 6, 2025
           | \b{_MONTHS}\s+\d{{4}}\b                                          # March 2025
           | \(?\b0\d{{2,4}}\)?[\s-]?\d{{3,4}}[\s-]?\d{{3,4}}\b                # 0808 100 2210
@@ -129,6 +134,7 @@ def _scanner(words: FigureWords) -> re.Pattern:
           | \b\d+/\d+\b                                                      # 24/7
           | \b[A-Za-z]+-\d+\b                                                # COVID-19
           | \b\d{{4}}s\b                                                     # 1990s
+          | (?<![\d.,£])\b0\d+\b(?![.,]\d)                                  # 0871: a leading zero
           | \d+(?:\.\d+){{2,}}%?                                             # 1.2.3, 1.2.3%
           | £\s?\d+(?:,\d{{1,2}}(?!\d)|,\d{{4,}})[\d,]*                      # £1,2,3
         )
@@ -137,9 +143,11 @@ def _scanner(words: FigureWords) -> re.Pattern:
       | (?P<percent>(?P<pct_num>{_NUM})\s?(?:%|per\s?cent\b|percent\b))
       | (?P<spelled_percent>\b(?P<sp_words>{spelled})\s+(?:per\s?cent|percent)\b)
       | (?P<hyphen_duration>\b(?P<hd_num>\d+|{number_word})-(?P<hd_unit>year|month)s?\b)
-      | (?P<number>(?<![\w.,£$]){_NUM}(?:\s?(?P<num_scale>{_SCALE}))?(?![\w£$%]|[.,/]\d))
-      | (?P<spelled>\b(?:a\s+dozen|{spelled})\b)
+      | (?P<number>(?<![\w.,£$])(?:{_NUM})(?:\s+and\s+a\s+half\b|\s?(?P<num_scale>{_SCALE}))?
+                   (?![\w£$%]|[.,/]\d))
       | (?P<fraction>\b(?:{fraction})\b)
+      | (?P<spelled>\b(?:a\s+(?:dozen|hundred|thousand|million|billion)|{spelled})
+                    (?:\s+and\s+a\s+half)?\b)
         """,
         re.IGNORECASE | re.VERBOSE | re.MULTILINE,
     )
@@ -156,8 +164,15 @@ def _plain(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(round(value, 2))
 
 
+_AND_A_HALF = re.compile(r"\s+and\s+a\s+half$", re.IGNORECASE)
+
+
 def _spelled_value(text: str, words: FigureWords) -> Decimal | None:
-    """ "nine thousand" → 9000; "two hundred and fifty" → 250; "a dozen" → 12."""
+    """ "nine thousand" → 9000; "two hundred and fifty" → 250; "a dozen" → 12;
+    "two and a half" → 2.5."""
+    if _AND_A_HALF.search(text):
+        whole = _spelled_value(_AND_A_HALF.sub("", text), words)
+        return None if whole is None else whole + Decimal("0.5")
     total, current = Decimal(0), Decimal(0)
     for word in re.split(r"[-\s]+", text.lower()):
         if word in ("a", "and"):
@@ -177,22 +192,18 @@ def _spelled_value(text: str, words: FigureWords) -> Decimal | None:
 def find_figures(doc: Doc, words: FigureWords) -> list[Figure]:
     """Every figure in `doc`, in order, with its unit; `counts` is left to the linker."""
     figures: list[Figure] = []
-    skipped_ends: list[int] = []
+    identifier_ends: list[int] = []  # where numbers read as identifiers ("bands 2") end
     for match in words.scanner.finditer(doc.text):
-        group = match.lastgroup
-        if group == "skip":
-            skipped_ends.append(match.end())
+        if match.lastgroup == "skip":
             continue
-        figure = _figure_from_match(doc, match, words, skipped_ends)
-        if figure is None:
-            skipped_ends.append(match.end())
-        else:
+        figure = _figure_from_match(doc, match, words, identifier_ends)
+        if figure is not None and figure.value != 0:  # "0" in a table counts nothing
             figures.append(figure)
-    _share_units(doc, figures)
+    _share_units(doc, figures, words)
     return figures
 
 
-def _figure_from_match(doc, match, words, skipped_ends) -> Figure | None:
+def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
     start, end = match.span()
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
@@ -222,17 +233,19 @@ def _figure_from_match(doc, match, words, skipped_ends) -> Figure | None:
         value = _decimal(number) if number.isdigit() else Decimal(words.number_words[number])
         return make(value, "years" if groups["hd_unit"].lower() == "year" else "months")
 
-    if _is_identifier(doc, span, words, skipped_ends):
+    if _is_identifier(doc, span, words, identifier_ends):
+        identifier_ends.append(end)
+        return None
+    if _in_title(doc, span):
         return None
     if kind == "spelled":
         value = _spelled_value(text, words)
-        after = doc[span.end].lower_ if span.end < len(doc) else ""
-        if text.lower() == "one" and (
-            after == "of" or _unit_noun(span, words) not in ("people", "months", "years")
-        ):
+        if text.lower() == "one" and not _counting_one(doc, span, words):
             return None  # "one of the trusts", "one thing": a pronoun or idiom, not a quantity
     else:
         value = _decimal(text.split()[0] if groups.get("num_scale") else text)
+        if value is not None and _AND_A_HALF.search(text):
+            value = _decimal(text.split()[0]) + Decimal("0.5")
         scale = (groups.get("num_scale") or "").lower()
         if value is not None and scale:
             value *= words.scales[scale]
@@ -241,9 +254,15 @@ def _figure_from_match(doc, match, words, skipped_ends) -> Figure | None:
     unit = _unit_noun(span, words)
     if unit is None and _governing_lemma(span) in words.people_verbs:
         unit = "people"  # "the NHS employs around 1.3 million"
+    if unit is None and _speaks(span, words):
+        unit = "people"  # "312 replied", "nine out of ten said"
+    if unit is None and re.match(r"\s+of\s+(?:us|you)\b", doc.text[span.end_char :]):
+        unit = "people"  # "two hundred of us"
     if unit in (None, "count"):  # "a population of around 800,000 relies on…"
         unit = _of_unit(span, words) or unit or _copula_unit(span, words)
     following = doc[span.end].lower_ if span.end < len(doc) else ""
+    if following in ("pound", "pounds"):
+        unit = "GBP"  # "twenty million pounds"
     if following in ("decade", "decades") and value is not None:
         value, unit = value * 10, "years"  # "two decades"
     is_year = (
@@ -257,6 +276,39 @@ def _figure_from_match(doc, match, words, skipped_ends) -> Figure | None:
     if figure is not None:
         figure.bare = unit is None
     return figure
+
+
+def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
+    """ "one ward", "one in five", "one month's pay" count; "one of the trusts", "one thing",
+    "the one offered" and "one-to-one" do not."""
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is None or after.lower_ in ("of", "-", "–") or after.lower_ in words.one_idioms:
+        return False
+    if span.start_char and doc.text[span.start_char - 1] in "-–":
+        return False  # "one-to-one"
+    if _pair_gap(doc.text[span.end_char :]):
+        return True  # "one in ten", "one out of five"
+    unit = _unit_noun(span, words)
+    if unit in ("people", "months", "years"):
+        return True
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    return unit == "count" and after.pos_ == "NOUN" and before not in ("the", "this", "that")
+
+
+_PAIR_GAP = re.compile(r"\s*(?:[a-z]+\s+)?(?:in|out\s+of)\s+(?:every\s+)?(?=\w)", re.IGNORECASE)
+
+
+def _pair_gap(text: str) -> bool:
+    """Does `text` start "in ten", "out of five", "post in two": the middle of a proportion?"""
+    match = _PAIR_GAP.match(text)
+    return match is not None and bool(
+        re.match(
+            r"\d|(?:one|two|three|four|five|six|seven|"
+            r"eight|nine|ten|twenty)\b",
+            text[match.end() :],
+            re.IGNORECASE,
+        )
+    )
 
 
 _ORDINAL_CONTEXT = ("first", "second", "last", "latter", "other", "final", "next")
@@ -285,18 +337,34 @@ def _fraction(doc, span, text, words, make) -> Figure | None:
     return make(Decimal(str(words.fraction_words[phrase])), "percent")
 
 
-def _is_identifier(doc: Doc, span: Span, words: FigureWords, skipped_ends: list[int]) -> bool:
+def _in_title(doc: Doc, span: Span) -> bool:
+    """ "the Five Year Forward View", "the 10 Year Health Plan": a number inside a name."""
+    if span.end + 1 >= len(doc):
+        return False
+    unit, name = doc[span.end], doc[span.end + 1]
+    return unit.text in ("Year", "Years", "Month", "Day") and name.text[:1].isupper()
+
+
+def _is_identifier(doc: Doc, span: Span, words: FigureWords, identifier_ends: list[int]) -> bool:
     """A number after a label ("Gateway reference 7317", "bands 2 to 4") or before "pm"."""
     before = [t for t in doc[max(0, span.start - 3) : span.start] if not t.is_punct]
     if before and before[-1].lower_.rstrip(".") in words.labels:
         return True
     if (
         len(before) >= 2
-        and before[-1].lower_ in ("to", "and", "or", "-", "–")
-        and skipped_ends
-        and skipped_ends[-1] >= before[-2].idx
+        and before[-1].lower_ in ("to", "and", "or", "of", "-", "–")
+        and identifier_ends
+        and identifier_ends[-1] >= before[-2].idx
     ):
         return True  # the second half of a range whose first half was an identifier
+    start = span.start_char
+    if (
+        start
+        and doc.text[start - 1] in "-–"
+        and identifier_ends
+        and identifier_ends[-1] == start - 1
+    ):
+        return True  # "Pages 41-46"
     following = doc[span.end] if span.end < len(doc) else None
     return following is not None and following.lower_ in words.after
 
@@ -306,8 +374,8 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
     doc = span.doc
     index = span.end
     for _ in range(6):
-        if index >= len(doc):
-            break
+        if index >= len(doc) or "\n" in doc[index - 1].text_with_ws:
+            break  # a noun on the next line counts something else
         token = doc[index]
         lower = token.lower_
         if lower in words.months:
@@ -323,15 +391,25 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
             # "47,000 last autumn": a noun the number does not modify says nothing of it
             related = token.is_ancestor(span.root) or token.i == span.end
             return "count" if related else None
-        if token.pos_ not in ("ADJ", "ADV", "NOUN", "PROPN", "PUNCT", "DET", "PRON", "NUM") and (
-            lower not in ("of", "-", "full", "time", "whole")
+        between_modifiers = (
+            lower in ("and", "or")
+            and index > span.end
+            and doc[index - 1].pos_ in ("ADJ", "NOUN")
+            and index + 1 < len(doc)
+            and doc[index + 1].pos_ in ("ADJ", "NOUN")
+        )  # "410 management and administrative posts"
+        if (
+            token.pos_ not in ("ADJ", "ADV", "NOUN", "PROPN", "PUNCT", "DET", "PRON", "NUM")
+            and (lower not in ("of", "-", "full", "time", "whole"))
+            and not between_modifiers
         ):
             break
         if token.is_punct and lower not in ("-", "'", "’"):
             break
         index += 1
     head = span.root.head
-    if span.root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN"):
+    same_line = "\n" not in doc.text[min(head.idx, span.start_char) : max(head.idx, span.end_char)]
+    if span.root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN") and same_line:
         return _noun_unit(head, words)
     return _label_unit(span, words)
 
@@ -339,14 +417,17 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
 def _label_unit(span: Span, words: FigureWords) -> str | None:
     """ "Accredited stewards: 24", "Branch membership: 1,642": the label names the unit."""
     doc = span.doc
-    if span.start < 2 or doc[span.start - 1].text != ":":
+    colon = span.start - 1
+    while colon > 0 and doc[colon].lower_ in _HEDGES:
+        colon -= 1  # "Vacancies being held open: over 150"
+    if colon < 1 or doc[colon].text != ":":
         return None
-    for token in reversed(doc[max(0, span.start - 6) : span.start - 1]):
+    for token in reversed(doc[max(0, colon - 8) : colon]):
         if "\n" in token.text_with_ws:
             break
-        if token.pos_ in ("NOUN", "PROPN"):
-            unit = _noun_unit(token, words)
-            return unit if unit != "count" else None
+        # "Posts the trust wants to lose: two hundred": a people noun anywhere in the label
+        if token.pos_ in ("NOUN", "PROPN") and _noun_unit(token, words) == "people":
+            return "people"
     return None
 
 
@@ -393,6 +474,12 @@ def _of_unit(span: Span, words: FigureWords) -> str | None:
     return None
 
 
+def _speaks(span: Span, words: FigureWords) -> bool:
+    """Is the number the subject of a verb only people do ("14 said", "312 replied")?"""
+    root = span.root
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in words.speaker_verbs
+
+
 def _governing_lemma(span: Span) -> str | None:
     token = span.root
     for _ in range(4):
@@ -404,16 +491,43 @@ def _governing_lemma(span: Span) -> str | None:
     return None
 
 
-_RANGE_GAP = re.compile(r"\s*(?:and|to|or|-|–|—|out of(?: the)?)\s*", re.IGNORECASE)
+# "between 200 and 300 posts", "five out of the nine", "14 of the 36 staff", "150 of its 410 posts"
+_RANGE_GAP = re.compile(
+    r"\s*(?:and|to|or|-|–|—|(?:out\s+)?of(?:\s+(?:the|its|their|our|all))?)\s*", re.IGNORECASE
+)
 
 
-def _share_units(doc: Doc, figures: list[Figure]) -> None:
+_PROPORTION_GAP = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:in|out\s+of)\s+(?:every\s+|the\s+)?", re.IGNORECASE
+)
+_OF_WHOM = re.compile(r"\s+of\s+(?:the\s+|these\s+|our\s+|their\s+|its\s+)?(\w+)")
+
+
+def _share_proportion(doc: Doc, first: Figure, second: Figure, words: FigureWords) -> None:
+    """ "one in five jobs", "one post in two", "nine in ten of the posts", "one in ten of
+    those affected": both numbers count the same thing."""
+    after = _OF_WHOM.match(doc.text[second.end :])
+    noun = after.group(1).lower() if after else ""
+    candidates = [f.unit for f in (second, first) if not f.bare and f.unit != "count"]
+    if noun in words.people or noun in ("those", "us", "you"):
+        candidates.append("people")
+    candidates += [f.unit for f in (second, first) if not f.bare]
+    unit = candidates[0] if candidates else None
+    if unit is not None:
+        for figure in (first, second):
+            figure.unit, figure.kind, figure.bare = unit, UNIT_KINDS[unit], False
+
+
+def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
     """A bare number takes the unit of the figure it pairs with: "between 200 and 300 posts",
     "five out of the nine phlebotomists", "573 jobs in Nottingham, 451 in Derby"."""
     for first, second in zip(reversed(figures[:-1]), reversed(figures[1:]), strict=True):
         gap = doc.text[first.end : second.start]
-        if _RANGE_GAP.fullmatch(gap) and first.unit == "count":
+        if _PROPORTION_GAP.fullmatch(gap) and first.kind == second.kind == "count":
+            _share_proportion(doc, first, second, words)
+        elif _RANGE_GAP.fullmatch(gap) and first.unit == "count":
             first.unit, first.kind = second.unit, second.kind
+            first.bare = first.bare and second.bare
     for index, figure in enumerate(figures):
         if figure.bare and index > 0:
             _share_with_earlier(doc, figures[:index], figure)
@@ -432,8 +546,8 @@ def _share_with_earlier(doc: Doc, earlier: list[Figure], figure: Figure) -> None
     list takes the unit of the nearest counted figure before it in the sentence."""
     sentence = doc.char_span(figure.start, figure.end, alignment_mode="expand").sent
     for before in reversed(earlier):
-        if before.start < sentence.start_char:
-            return
+        if before.start < sentence.start_char or "\n" in doc.text[before.end : figure.start]:
+            return  # a list item or table row on another line is not the same list
         if before.kind == "count" and not before.bare:
             figure.unit = before.unit
             return

@@ -7,10 +7,15 @@
 
 A table is a block of two or more lines whose cells are split by "|" or by runs of two or
 more spaces. A number in brackets is the accountant's negative; its size is what is kept.
+A column headed "Reduction", "Change" or "Variance" with no unit of its own measures what
+the column before it measures; the numbers under "Band" or "Year" are labels, not figures.
 """
 
 import re
+import tomllib
 from dataclasses import dataclass
+
+from analysis.extract.figures import PATTERNS
 
 _PIPE_SPLIT = re.compile(r"\s*\|\s*")
 _SPACE_SPLIT = re.compile(r"\s{2,}")
@@ -19,11 +24,22 @@ _NUMBER_CELL = re.compile(r"\(?-?[£$]?\d[\d,]*(?:\.\d+)?\)?%?")
 
 @dataclass(frozen=True)
 class ColumnUnit:
-    unit: str  # GBP, people or percent
+    unit: str  # GBP, people, percent, or LABEL for a column of identifiers
     scale: int = 1
 
 
-_PEOPLE_HEADER = re.compile(r"\b(?:wte|fte|headcount|posts|staff|vacancies|members|people)\b")
+LABEL = "label"
+_LABEL_COLUMN = ColumnUnit(LABEL)
+_WORDS = tomllib.loads(PATTERNS.read_text(encoding="utf-8"))["tables"]
+# A header that is one of these words names a column of identifiers: "Band", "Year".
+_LABEL_HEADERS = frozenset(_WORDS["label_headers"])
+# A header that is one of these (with no unit) measures what the column before it does.
+_CHANGE_HEADERS = frozenset(_WORDS["change_headers"])
+_PEOPLE_HEADER = re.compile(
+    r"\b(?:"
+    + "|".join(sorted(map(re.escape, _WORDS["people_headers"]), key=len, reverse=True))
+    + r")\b"
+)
 # Unit hints, tried in order, in a header cell or a caption (lowercase).
 _HINTS = (
     (re.compile(r"£\s?(?:m|mn|million)\b"), ColumnUnit("GBP", 1_000_000)),
@@ -57,6 +73,22 @@ def _cells(line: str, piped: bool) -> list[tuple[int, int, str]]:
     return cells
 
 
+def _column_units(headers: list[str], table_unit: ColumnUnit | None) -> list:
+    units: list[ColumnUnit | None] = []
+    for text in headers:
+        name = " ".join(re.findall(r"[a-z0-9.+/-]+", text.lower()))
+        if name in _LABEL_HEADERS:
+            units.append(_LABEL_COLUMN)
+        elif (hint := unit_hint(text)) is not None:
+            units.append(hint)
+        elif name in _CHANGE_HEADERS:  # "Reduction" beside "WTE now", "WTE target"
+            left = [u for u in units[1:] if u is not None and u.unit != LABEL]
+            units.append(left[-1] if left else table_unit)
+        else:
+            units.append(table_unit)
+    return units
+
+
 def table_units(block: str, caption: str | None) -> list[tuple[int, int, ColumnUnit]]:
     """(start, end, unit) for each numeric data cell of `block` that its column or the
     caption gives a unit; empty when the block is not a table."""
@@ -71,7 +103,7 @@ def table_units(block: str, caption: str | None) -> list[tuple[int, int, ColumnU
     if width < 2 or any(_NUMBER_CELL.fullmatch(text) for _, _, text in header[1:]):
         return []  # no header row: not a table we can read
     table_unit = unit_hint(caption or "")
-    column_units = [unit_hint(text) or table_unit for _, _, text in header]
+    column_units = _column_units([text for _, _, text in header], table_unit)
     found = []
     line_start = len(lines[0]) + 1
     for line, row in zip(lines[1:], rows[1:], strict=True):

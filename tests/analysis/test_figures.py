@@ -39,6 +39,33 @@ def figures_of(nlp, text: str) -> list[tuple]:
         ("She served for two decades.", [("two", 20, "years", "duration")]),
         ("The payment is half a month's pay.", [("half", 0.5, "months", "duration")]),
         ("Applications fell by about a third.", [("a third", 33.33, "percent", "percent")]),
+        ("Set-up costs are put at £450k.", [("£450k", 450000, "GBP", "money")]),
+        ("It costs twenty million pounds.", [("twenty million", 20000000, "GBP", "money")]),
+        ("A board covering a million people.", [("a million", 1000000, "people", "count")]),
+        ("Protection lasts two and a half years.", [("two and a half", 2.5, "years", "duration")]),
+        ("About three-quarters agreed.", [("three-quarters", 75, "percent", "percent")]),
+        (
+            "That is roughly one in five jobs.",
+            [("one", 1, "people", "count"), ("five", 5, "people", "count")],
+        ),
+        (
+            "Nine in ten of the posts are vacant.",
+            [("Nine", 9, "people", "count"), ("ten", 10, "people", "count")],
+        ),
+        (
+            "One ward in three closed.",
+            [("One", 1, "count", "count"), ("three", 3, "count", "count")],
+        ),
+        ("312 replied to the survey.", [("312", 312, "people", "count")]),
+        ("They want two hundred of us gone.", [("two hundred", 200, "people", "count")]),
+        (
+            "It will cut 150 of its 410 management and administrative posts.",
+            [("150", 150, "people", "count"), ("410", 410, "people", "count")],
+        ),
+        (
+            "- Vacancies being held open: over 150\n- Applications so far: about forty",
+            [("150", 150, "people", "count"), ("forty", 40, "count", "count")],
+        ),
         (
             "There are 573 jobs in Nottingham, 451 in Derby and 286 employed in Leicester.",
             [
@@ -67,6 +94,11 @@ def test_figures_are_normalised(nlp, sentence, expected):
         "One of the trusts said no one would be forced out.",
         "Malformed: £1,2,3 and 1.2.3% and a lone £ sign.",
         "1. The letter follows.\n2. It was sent to Richmond House, 79 Whitehall.",
+        "Sessions on 13, 15 and 20 May and on 12 and 26 March, from 10am to 12 noon.",
+        "See columns 512 to 520, Page 1 of 12 and Pages 41-46 of the month 8 report.",
+        "Our reference FOI 24-0871; write to Cheshire SK9 5AF or ring 01632 960215.",
+        "Spend in Q1 and Q2, at M6, rose; the Five Year Forward View and 10 Year Health Plan.",
+        "One of the trusts offered a one-to-one meeting; one thing is clear.",
     ],
 )
 def test_things_that_are_not_figures(nlp, sentence):
@@ -129,4 +161,33 @@ def test_table_cells_take_their_column_unit(nlp):
         ("2.1", 2.1, "percent"),
         ("2,412", 2412, "people"),
         ("2,376", 2376, "people"),
+    ]
+
+
+WORKFORCE_TABLE = """Table 2: Establishment changes by staff group
+
+Staff group         | Band | Budget WTE Apr-19 | Budget WTE Mar-20 | Reduction
+Admin and clerical  | 3    | 902.6             | 851.9             | 50.7
+Office manager      | 5    | 1.0               | 1.0               | 0.0
+
+Table A: Number of leavers by type
+
+Year    | Compulsory | Voluntary
+2023/24 | 7          | 22
+"""
+
+
+def test_change_columns_band_columns_and_zeros_in_tables(nlp):
+    """ "Reduction" takes the unit of the WTE columns beside it, a "Band" column holds labels,
+    a zero counts nothing, and a caption naming leavers makes its cells people."""
+    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", WORKFORCE_TABLE)]))
+    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
+    assert found == [
+        ("902.6", 902.6, "people"),
+        ("851.9", 851.9, "people"),
+        ("50.7", 50.7, "people"),
+        ("1.0", 1, "people"),
+        ("1.0", 1, "people"),
+        ("7", 7, "people"),
+        ("22", 22, "people"),
     ]
