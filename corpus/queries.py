@@ -326,7 +326,8 @@ def search_claims(
     params["limit"] = -1 if limit is None else limit
     params["offset"] = offset
     rows = _claim_search_rows(corpus, query, where, params)
-    return [ClaimHit(*row, *_claim_details(corpus, row[0])) for row in rows]
+    details = _claim_details(corpus, [row[0] for row in rows])
+    return [ClaimHit(*row, *details[row[0]]) for row in rows]
 
 
 def _add_document_conditions(filters: SearchFilters, where: list[str], params: dict) -> None:
@@ -343,12 +344,15 @@ def _add_document_conditions(filters: SearchFilters, where: list[str], params: d
 
 
 def _claim_conditions(query: str, filters: ClaimFilters | None) -> tuple[list[str], dict]:
-    """The WHERE terms and parameters of a claim search (claims c, documents d)."""
+    """The WHERE terms and parameters of a claim search, on claims_fts and claims c."""
     if not query.strip():
         raise QueryError("the search query is empty")
     filters = filters or ClaimFilters()
     where, params = ["claims_fts MATCH :query"], {"query": query}
-    _add_document_conditions(filters, where, params)
+    in_documents, document_params = _in_documents("c.doc_id", filters)
+    if document_params:
+        where.append(in_documents)
+        params.update(document_params)
     for table, value in (("organisations", filters.organisation), ("schemes", filters.scheme)):
         if value:
             where.append(
@@ -367,18 +371,20 @@ def _claim_conditions(query: str, filters: ClaimFilters | None) -> tuple[list[st
     return where, params
 
 
+def _claims_from(where: list[str]) -> str:
+    """claims_fts, joined to claims c only when a filter reads it: a bare match reads the
+    FTS index alone."""
+    if len(where) == 1:
+        return "claims_fts"
+    return "claims_fts JOIN claims c ON c.id = claims_fts.rowid"
+
+
 def count_claims(corpus: Corpus, query: str, filters: ClaimFilters | None = None) -> int:
     """How many claims `search_claims` would return with no limit."""
     where, params = _claim_conditions(query, filters)
     try:
         return corpus.conn.execute(
-            f"""
-            SELECT count(*) FROM claims_fts
-            JOIN claims c ON c.id = claims_fts.rowid
-            JOIN documents d ON d.id = c.doc_id
-            WHERE {" AND ".join(where)}
-            """,
-            params,
+            f"SELECT count(*) FROM {_claims_from(where)} WHERE {' AND '.join(where)}", params
         ).fetchone()[0]
     except sqlite3.OperationalError as error:
         raise _query_error(query, error) from None
@@ -390,11 +396,9 @@ def _claim_search_rows(corpus: Corpus, query: str, where: list[str], params: dic
             f"""
             WITH top AS (
                 SELECT claims_fts.rowid AS cid, bm25(claims_fts) AS score
-                FROM claims_fts
-                JOIN claims c ON c.id = claims_fts.rowid
-                JOIN documents d ON d.id = c.doc_id
+                FROM {_claims_from(where)}
                 WHERE {" AND ".join(where)}
-                ORDER BY score, c.id
+                ORDER BY score, cid
                 LIMIT :limit OFFSET :offset
             )
             SELECT c.id, c.doc_id, c.paragraph,
@@ -414,33 +418,49 @@ def _claim_search_rows(corpus: Corpus, query: str, where: list[str], params: dic
     return rows
 
 
-def _claim_details(corpus: Corpus, claim_id: int) -> tuple[list[dict], list[str], list[str]]:
+ID_CHUNK = 500  # ids per IN (...) list
+
+
+def _claim_details(
+    corpus: Corpus, claim_ids: list[int]
+) -> dict[int, tuple[list[dict], list[str], list[str]]]:
+    """The figures, organisation names and scheme names of each claim, in sentence order.
+
+    Three queries per ID_CHUNK claims, not three per claim: a whole download of 24,000
+    matches took 1.3 s one claim at a time.
+    """
+    details = {claim_id: ([], [], []) for claim_id in claim_ids}
     conn = corpus.conn
-    figures = [
-        {
-            "text": text,
-            "value": int(value) if value.is_integer() else value,
-            "unit": unit,
-            "counts": counts,
-        }  # fmt: skip
-        for text, value, unit, counts in conn.execute(
-            "SELECT text, value, unit, counts FROM figures WHERE claim_id = ? ORDER BY start",
-            [claim_id],
-        )
-    ]
-
-    def names(table: str) -> list[str]:
-        rows = conn.execute(
-            f"SELECT DISTINCT name FROM {table} WHERE claim_id = ? ORDER BY start", [claim_id]
-        )
-        return [name for (name,) in rows]
-
-    return figures, names("organisations"), names("schemes")
+    for begin in range(0, len(claim_ids), ID_CHUNK):
+        chunk = claim_ids[begin : begin + ID_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for claim_id, text, value, unit, counts in conn.execute(
+            "SELECT claim_id, text, value, unit, counts FROM figures "
+            f"WHERE claim_id IN ({marks}) ORDER BY claim_id, start",
+            chunk,
+        ):
+            value = int(value) if value.is_integer() else value
+            details[claim_id][0].append(
+                {"text": text, "value": value, "unit": unit, "counts": counts}
+            )
+        for position, table in ((1, "organisations"), (2, "schemes")):
+            for claim_id, name in conn.execute(
+                f"SELECT claim_id, name FROM {table} "
+                f"WHERE claim_id IN ({marks}) ORDER BY claim_id, start",
+                chunk,
+            ):
+                names = details[claim_id][position]
+                if name not in names:
+                    names.append(name)
+    return details
 
 
 # Reads for the dashboard (dashboard/data.py): plain rows and dicts, every value a parameter.
 
 SPAN_TABLES = ("figures", "organisations", "schemes")
+# m006's covering index: a document's date by its id without reading its (wide) row, which
+# SQLite's own unique index on id would.
+DATES_BY_ID = "idx_documents_id_published_kind"
 
 
 def _document_conditions(filters: SearchFilters | None) -> tuple[str, dict]:
@@ -449,6 +469,18 @@ def _document_conditions(filters: SearchFilters | None) -> tuple[str, dict]:
     where, params = ["1 = 1"], {}
     _add_document_conditions(filters, where, params)
     return " AND ".join(where), params
+
+
+def _in_documents(column: str, filters: SearchFilters | None) -> tuple[str, dict]:
+    """A condition that `column` (a doc_id) is a document within the kind and date filters.
+
+    The list of ids is read once from a covering index on documents; a join would read each
+    document's wide row (its text is inline) once per figure or name.
+    """
+    where, params = _document_conditions(filters)
+    if not params:
+        return "1 = 1", params
+    return f"{column} IN (SELECT d.id FROM documents d WHERE {where})", params
 
 
 def has_rows(corpus: Corpus, table: str) -> bool:
@@ -460,16 +492,17 @@ def has_rows(corpus: Corpus, table: str) -> bool:
 
 def published_years(corpus: Corpus) -> tuple[int, int] | None:
     """The first and last year a document was published, or None when none is dated."""
+    # min() and max() of the bare column read the two ends of its index; of substr(), every row.
     low, high = corpus.conn.execute(
-        "SELECT min(substr(published, 1, 4)), max(substr(published, 1, 4)) FROM documents "
-        "WHERE published IS NOT NULL"
+        "SELECT (SELECT min(published) FROM documents), (SELECT max(published) FROM documents)"
     ).fetchone()
-    return (int(low), int(high)) if low else None
+    return (int(low[:4]), int(high[:4])) if low else None
 
 
 def overview_counts(corpus: Corpus, filters: SearchFilters | None = None, top: int = 15) -> dict:
     """Documents by year and kind, the most named organisations and schemes, and totals."""
     where, params = _document_conditions(filters)
+    in_documents, _ = _in_documents("m.doc_id", filters)
     conn = corpus.conn
     by_year_kind = conn.execute(
         f"""SELECT coalesce(substr(d.published, 1, 4), 'undated') AS year, d.kind, count(*)
@@ -480,7 +513,7 @@ def overview_counts(corpus: Corpus, filters: SearchFilters | None = None, top: i
     def named(table: str) -> list[tuple[str, int, int]]:
         return conn.execute(
             f"""SELECT m.name, count(DISTINCT m.doc_id) AS documents, count(*) AS mentions
-                FROM {table} m JOIN documents d ON d.id = m.doc_id WHERE {where}
+                FROM {table} m WHERE {in_documents}
                 GROUP BY m.name ORDER BY documents DESC, mentions DESC, m.name LIMIT :top""",
             {**params, "top": top},
         ).fetchall()
@@ -490,10 +523,7 @@ def overview_counts(corpus: Corpus, filters: SearchFilters | None = None, top: i
         params,
     ).fetchone()
     figures, claims = (
-        conn.execute(
-            f"SELECT count(*) FROM {table} m JOIN documents d ON d.id = m.doc_id WHERE {where}",
-            params,
-        ).fetchone()[0]
+        conn.execute(f"SELECT count(*) FROM {table} m WHERE {in_documents}", params).fetchone()[0]
         for table in ("figures", "claims")
     )
     return {
@@ -512,6 +542,7 @@ def entity_names(corpus: Corpus, table: str) -> list[str]:
     """Canonical names of the organisations or schemes found, most documents first."""
     if table not in ("organisations", "schemes"):
         raise QueryError(f"no names in {table!r}")
+    # Read from the index on (name, doc_id) alone.
     rows = corpus.conn.execute(
         f"SELECT name FROM {table} GROUP BY name ORDER BY count(DISTINCT doc_id) DESC, name"
     )
@@ -521,7 +552,11 @@ def entity_names(corpus: Corpus, table: str) -> list[str]:
 def list_documents(
     corpus: Corpus, filters: SearchFilters | None = None, title: str | None = None, limit=1000
 ) -> tuple[int, list[dict]]:
-    """(how many match, the newest `limit`) documents, with their extraction counts."""
+    """(how many match, the newest `limit`) documents, with their extraction counts.
+
+    Undated documents come last (NULL sorts first, so last in descending order); the order
+    is that of the index on (published, kind, id), read backwards, so no sort is needed.
+    """
     where, params = _document_conditions(filters)
     if title and title.strip():
         where += " AND (d.title LIKE :title ESCAPE '\\' OR d.source LIKE :title ESCAPE '\\')"
@@ -535,7 +570,7 @@ def list_documents(
                    e.figures, e.claims
             FROM documents d LEFT JOIN extractions e ON e.doc_id = d.id
             WHERE {where}
-            ORDER BY d.published IS NULL, d.published DESC, d.id LIMIT :limit""",
+            ORDER BY d.published DESC, d.kind DESC, d.id DESC LIMIT :limit""",
         {**params, "limit": limit},
     )
     columns = [column[0] for column in cursor.description]
@@ -612,22 +647,38 @@ def claim_spans(corpus: Corpus, claim_ids: list[int]) -> dict[int, list[dict]]:
 
 def _figure_conditions(
     filters: SearchFilters | None, unit: str | None, organisation: str | None
-) -> tuple[str, dict]:
-    where, params = _document_conditions(filters)
+) -> tuple[list[str], dict]:
+    """WHERE terms on figures `f` alone, for counts and groups over every matching figure."""
+    in_documents, params = _in_documents("f.doc_id", filters)
+    where = [in_documents]
     if unit:
         if unit not in UNITS:
             raise QueryError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
-        where += " AND f.unit = :unit"
+        where.append("f.unit = :unit")
         params["unit"] = unit
     if organisation:
-        # The organisation is named in the same paragraph as the figure.
-        where += (
-            " AND EXISTS (SELECT 1 FROM organisations o WHERE o.doc_id = f.doc_id"
-            " AND o.paragraph = f.paragraph"
-            " AND (o.name = :organisation COLLATE NOCASE OR o.text = :organisation COLLATE NOCASE))"
+        # The organisation is named in the same paragraph as the figure. A list, built once;
+        # a correlated EXISTS would look it up again for each figure.
+        where.append(
+            "(f.doc_id, f.paragraph) IN (SELECT o.doc_id, o.paragraph FROM organisations o"
+            " WHERE o.name = :organisation COLLATE NOCASE"
+            " OR o.text = :organisation COLLATE NOCASE)"
         )
         params["organisation"] = organisation
     return where, params
+
+
+def count_figures(
+    corpus: Corpus,
+    filters: SearchFilters | None = None,
+    unit: str | None = None,
+    organisation: str | None = None,
+) -> int:
+    """How many figures `figure_rows` would return with no limit."""
+    where, params = _figure_conditions(filters, unit, organisation)
+    return corpus.conn.execute(
+        f"SELECT count(*) FROM figures f WHERE {' AND '.join(where)}", params
+    ).fetchone()[0]
 
 
 def figure_rows(
@@ -636,22 +687,114 @@ def figure_rows(
     unit: str | None = None,
     organisation: str | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict]:
-    """Every extracted figure matching the filters, oldest document first."""
-    where, params = _figure_conditions(filters, unit, organisation)
+    """Extracted figures matching the filters, oldest document first, undated ones last.
+
+    The dated figures are read in the order of the index on documents' publication date, so
+    a page costs its offset, not a sort of every figure; the undated follow.
+    """
+    dated = _figure_page(corpus, filters, unit, organisation, True, limit, offset)
+    if limit is not None and len(dated) == limit:
+        return dated
+    if dated:
+        dated_total = offset + len(dated)
+    else:
+        where, params = _figure_conditions(filters, unit, organisation)
+        dated_total = corpus.conn.execute(
+            f"""SELECT count(*) FROM figures f
+                WHERE f.doc_id IN (SELECT id FROM documents WHERE published IS NOT NULL)
+                AND {" AND ".join(where)}""",
+            params,
+        ).fetchone()[0]
+    rest = None if limit is None else limit - len(dated)
+    undated = _figure_page(
+        corpus, filters, unit, organisation, False, rest, max(0, offset - dated_total)
+    )
+    return dated + undated
+
+
+def _figure_page(corpus, filters, unit, organisation, dated: bool, limit, offset) -> list[dict]:
+    where, params = _document_conditions(filters)
+    where += " AND d.published IS NOT NULL" if dated else " AND d.published IS NULL"
+    if unit:
+        if unit not in UNITS:
+            raise QueryError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+        # `+` keeps SQLite on the documents' date order, not the index on unit.
+        where += " AND +f.unit = :unit"
+        params["unit"] = unit
+    if organisation:
+        where += (
+            " AND EXISTS (SELECT 1 FROM organisations o WHERE o.doc_id = f.doc_id"
+            " AND o.paragraph = f.paragraph"
+            " AND (o.name = :organisation COLLATE NOCASE OR o.text = :organisation COLLATE NOCASE))"
+        )
+        params["organisation"] = organisation
     cursor = corpus.conn.execute(
         f"""SELECT f.id, f.text, f.value, f.unit, f.kind, f.counts, f.doc_id, f.paragraph,
                    d.published, d.title, d.kind AS doc_kind, d.source, d.url,
                    c.sentence
-            FROM figures f JOIN documents d ON d.id = f.doc_id
+            FROM documents d JOIN figures f ON f.doc_id = d.id
             LEFT JOIN claims c ON c.id = f.claim_id
             WHERE {where}
-            ORDER BY d.published IS NULL, d.published, f.doc_id, f.start
-            LIMIT :limit""",
-        {**params, "limit": -1 if limit is None else limit},
+            ORDER BY d.published, d.kind, d.id, f.start
+            LIMIT :limit OFFSET :offset""",
+        {**params, "limit": -1 if limit is None else limit, "offset": offset},
     )
     columns = [column[0] for column in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+
+def figures_by_year(
+    corpus: Corpus,
+    filters: SearchFilters | None = None,
+    unit: str | None = None,
+    organisation: str | None = None,
+) -> list[tuple[str, str, int]]:
+    """(year, unit, figures) of the dated figures matching the filters."""
+    where, params = _figure_conditions(filters, unit, organisation)
+    # Figures first, each document looked up in the index on (id, published, kind): the
+    # range on published steers SQLite to it rather than to the wide rows.
+    return corpus.conn.execute(
+        f"""SELECT substr(d.published, 1, 4) AS year, f.unit, count(*)
+            FROM figures f CROSS JOIN documents d ON d.id = f.doc_id
+            WHERE d.published IS NOT NULL AND {" AND ".join(where)}
+            GROUP BY year, f.unit ORDER BY year, f.unit""",
+        params,
+    ).fetchall()
+
+
+def figure_sample(
+    corpus: Corpus,
+    filters: SearchFilters | None = None,
+    unit: str | None = None,
+    organisation: str | None = None,
+    size: int = 5000,
+) -> tuple[int, list[dict]]:
+    """(how many dated figures match, at most `size` of them: the same ones on every call).
+
+    For a chart: a scatter of 100,000 points is too many for a browser to draw. The choice
+    is by a hash of the figure's id, so it is spread evenly over the whole corpus.
+    """
+    where, params = _figure_conditions(filters, unit, organisation)
+    where.append("f.doc_id IN (SELECT id FROM documents WHERE published IS NOT NULL)")
+    conditions = " AND ".join(where)
+    dated = corpus.conn.execute(
+        f"SELECT count(*) FROM figures f WHERE {conditions}", params
+    ).fetchone()[0]
+    cursor = corpus.conn.execute(
+        f"""WITH chosen AS (
+                SELECT f.id FROM figures f WHERE {conditions}
+                ORDER BY (f.id * 2654435761) % 4294967296 LIMIT :size
+            )
+            SELECT f.id, f.text, f.value, f.unit, d.published, d.title, d.kind AS doc_kind,
+                   d.source
+            FROM chosen JOIN figures f ON f.id = chosen.id JOIN documents d ON d.id = f.doc_id
+            ORDER BY d.published, f.id""",
+        {**params, "size": size},
+    )
+    columns = [column[0] for column in cursor.description]
+    return dated, [dict(zip(columns, row, strict=True)) for row in cursor]
 
 
 def repeated_figures(
@@ -660,56 +803,99 @@ def repeated_figures(
     unit: str | None = None,
     organisation: str | None = None,
     min_documents: int = 2,
-) -> list[dict]:
-    """Figures (the same value and unit) found in at least `min_documents` documents.
+    limit: int | None = 20,
+    appearances: int | None = 100,
+) -> tuple[int, list[dict]]:
+    """(how many, the `limit` most repeated) figures found in at least `min_documents` documents.
 
-    Each has its first appearance (the earliest dated document) and every document
-    that repeats it, in order of publication.
+    A figure is a value and unit. Each group has `documents` (how many repeat it), its
+    `texts` as written, and its `appearances`: the first `appearances` documents in order of
+    publication, one per document, the first of them being its first appearance (`first`).
     """
     where, params = _figure_conditions(filters, unit, organisation)
-    rows = corpus.conn.execute(
-        f"""WITH found AS (
-                SELECT f.value, f.unit, f.text, f.doc_id, d.published, d.title, d.source,
-                       d.url
-                FROM figures f JOIN documents d ON d.id = f.doc_id WHERE {where}
-            ),
-            repeated AS (
-                SELECT value, unit FROM found GROUP BY value, unit
-                HAVING count(DISTINCT doc_id) >= :min_documents
-            )
-            SELECT found.* FROM found JOIN repeated USING (value, unit)
-            ORDER BY found.unit, found.value, found.published IS NULL, found.published,
-                     found.doc_id""",
+    conn = corpus.conn
+    groups = conn.execute(
+        f"""SELECT f.value, f.unit, count(DISTINCT f.doc_id) AS documents FROM figures f
+            WHERE {" AND ".join(where)} GROUP BY f.unit, f.value
+            HAVING documents >= :min_documents
+            ORDER BY documents DESC, f.unit, f.value""",
         {**params, "min_documents": min_documents},
     ).fetchall()
-    groups: dict[tuple, dict] = {}
-    seen: dict[tuple, set[str]] = {}  # doc ids per group: a list scan was quadratic
-    for value, unit_, text, doc_id, published, title, source, url in rows:
-        group = groups.setdefault(
-            (value, unit_), {"value": value, "unit": unit_, "texts": [], "appearances": []}
-        )
-        if text not in group["texts"]:
-            group["texts"].append(text)
-        documents = seen.setdefault((value, unit_), set())
-        if doc_id not in documents:
-            documents.add(doc_id)
-            group["appearances"].append(
-                {
-                    "doc_id": doc_id,
-                    "published": published,
-                    "title": title,
-                    "source": source,
-                    "url": url,
-                    "text": text,
-                }
-            )
-    result = [
-        {**group, "documents": len(group["appearances"]), "first": group["appearances"][0]}
-        for group in groups.values()
+    top = groups if limit is None else groups[:limit]
+    if not top:
+        return len(groups), []
+    # The texts and first documents of every group shown, in two statements: per group, the
+    # organisation filter's list would be built again each time.
+    pairs = {}
+    for number, (value, unit_, _) in enumerate(top):
+        pairs[f"unit{number}"], pairs[f"value{number}"] = unit_, value
+    values = ", ".join(f"(:unit{number}, :value{number})" for number in range(len(top)))
+    in_top = " AND ".join([*where, f"(f.unit, f.value) IN (VALUES {values})"])
+    params = {**params, **pairs}
+    texts: dict[tuple, list[str]] = {}
+    for unit_, value, text in conn.execute(
+        f"""SELECT f.unit, f.value, f.text FROM figures f WHERE {in_top}
+            GROUP BY f.unit, f.value, f.text ORDER BY min(f.id)""",
+        params,
+    ):
+        texts.setdefault((value, unit_), []).append(text)
+    listed = _first_appearances(corpus, filters, organisation, top, pairs, values, appearances)
+    return len(groups), [
+        {
+            "value": value,
+            "unit": unit_,
+            "texts": texts[value, unit_],
+            "documents": documents,
+            "first": listed[value, unit_][0],
+            "appearances": listed[value, unit_],
+        }
+        for value, unit_, documents in top
     ]
-    return sorted(
-        result, key=lambda group: (-group["documents"], group["first"]["published"] or "")
-    )
+
+
+def _first_appearances(
+    corpus, filters, organisation, top, pairs, values, limit
+) -> dict[tuple, list[dict]]:
+    """The first `limit` documents (one row each, its first figure) of each group, by date.
+
+    Documents are read in the order of the index on their date, and the reading stops once
+    every group has its `limit`: the most repeated figures fill up within the first few
+    thousand documents, where sorting each group's documents by date read them all.
+    """
+    where, params = _document_conditions(filters)
+    params.update(pairs)
+    if organisation:
+        where += (
+            " AND (f.doc_id, f.paragraph) IN (SELECT o.doc_id, o.paragraph FROM organisations o"
+            " WHERE o.name = :organisation COLLATE NOCASE"
+            " OR o.text = :organisation COLLATE NOCASE)"
+        )
+        params["organisation"] = organisation
+    limit = top[0][2] if limit is None else limit
+    listed: dict[tuple, list[dict]] = {(value, unit): [] for value, unit, _ in top}
+    open_groups = set(listed)
+    columns = ("doc_id", "published", "title", "source", "url", "text")
+    for dated in ("d.published IS NOT NULL", "d.published IS NULL"):
+        # `+` keeps SQLite on the date order rather than the index on (unit, value).
+        cursor = corpus.conn.execute(
+            f"""SELECT f.value, f.unit, d.id, d.published, d.title, d.source, d.url, f.text
+                FROM documents d JOIN figures f ON f.doc_id = d.id
+                WHERE {where} AND {dated} AND (+f.unit, +f.value) IN (VALUES {values})
+                ORDER BY d.published, d.kind, d.id, f.id""",
+            params,
+        )
+        for value, unit, *row in cursor:
+            found = listed[value, unit]
+            if (value, unit) in open_groups and (not found or found[-1]["doc_id"] != row[0]):
+                found.append(dict(zip(columns, row, strict=True)))
+                if len(found) >= limit:
+                    open_groups.discard((value, unit))
+                    if not open_groups:
+                        break
+        cursor.close()
+        if not open_groups:
+            break
+    return listed
 
 
 def frame_paragraphs(
