@@ -2,7 +2,10 @@
 
 The corpus file is named by the NHSCUTS_DB environment variable (`nhscuts serve --db F` sets
 it), else data/corpus.db. Every read goes through corpus.queries, whose SQL is parameterised.
-Results are plain rows and pandas DataFrames, cached for TTL_S seconds per set of arguments.
+Results are plain rows and pandas DataFrames, cached per set of arguments and per `Source`:
+the file and its data version, which changes whenever another process (a crawl, an
+extraction) commits to it. So a result is computed once per change of the corpus, not once a
+minute, and is never older than the corpus.
 """
 
 import os
@@ -21,7 +24,9 @@ from corpus.queries import UNITS, ClaimFilters, QueryError, SearchFilters
 
 DB_ENV_VAR = "NHSCUTS_DB"
 DEFAULT_DB = Path("data/corpus.db")
-TTL_S = 60
+TTL_S = 3600  # a backstop only: the data version keys every result
+MAX_ENTRIES = 200  # per function: filter combinations kept
+PAGE_CACHE_KIB = 65536  # SQLite's page cache for the shared connection (default: 2,000 KiB)
 KINDS = tuple(kind for kind in DOCUMENT_KINDS)
 __all__ = ["KINDS", "UNITS", "QueryError"]
 
@@ -51,7 +56,10 @@ class _Shared:
 
 @st.cache_resource(show_spinner=False)
 def _shared(path: str) -> _Shared:
-    return _Shared(Corpus.open(path, create=False))
+    corpus = Corpus.open(path, create=False)
+    # The dashboard's indexes and aggregates read tens of MiB; keep them in memory.
+    corpus.conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+    return _Shared(corpus)
 
 
 def _read(path: str, function, *args, **kwargs):
@@ -60,13 +68,27 @@ def _read(path: str, function, *args, **kwargs):
         return function(shared.corpus, *args, **kwargs)
 
 
+@dataclass(frozen=True)
+class Source:
+    """A corpus as the cached reads key it: its file and the version of its data."""
+
+    path: str
+    version: int
+
+
+def source(path: str) -> Source:
+    """The corpus at `path` now. Its version changes when another connection commits."""
+    version = _read(path, lambda corpus: corpus.conn.execute("PRAGMA data_version").fetchone()[0])
+    return Source(path, version)
+
+
 @st.cache_data(ttl=5, show_spinner=False)
 def corpus_status(path: str) -> Status:
     """Whether the dashboard has something to show, and if not, why."""
     if not Path(path).exists():
         return Status("missing", path)
     try:
-        documents = _read(path, lambda corpus: queries.corpus_stats(corpus).documents)
+        documents = _read(path, queries.has_rows, "documents")
     except CorpusError as error:
         _shared.clear()
         return Status("broken", path, str(error))
@@ -77,19 +99,19 @@ def _filters(kind: str | None, since: str | None, until: str | None) -> SearchFi
     return SearchFilters(kind=kind or None, since=since, until=until)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def published_years(path: str) -> tuple[int, int] | None:
-    return _read(path, queries.published_years)
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def published_years(source: Source) -> tuple[int, int] | None:
+    return _read(source.path, queries.published_years)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def entity_names(path: str, table: str) -> list[str]:
-    return _read(path, queries.entity_names, table)
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def entity_names(source: Source, table: str) -> list[str]:
+    return _read(source.path, queries.entity_names, table)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def overview(path: str, kind=None, since=None, until=None) -> dict:
-    counts = _read(path, queries.overview_counts, _filters(kind, since, until))
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def overview(source: Source, kind=None, since=None, until=None) -> dict:
+    counts = _read(source.path, queries.overview_counts, _filters(kind, since, until))
     counts["by_year_kind"] = pd.DataFrame(
         counts["by_year_kind"], columns=["year", "kind", "documents"]
     )
@@ -123,13 +145,13 @@ class ClaimQuery:
         )
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def count_claims(path: str, search: ClaimQuery) -> int:
-    return _read(path, queries.count_claims, search.query, search.filters())
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def count_claims(source: Source, search: ClaimQuery) -> int:
+    return _read(source.path, queries.count_claims, search.query, search.filters())
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def claim_page(path: str, search: ClaimQuery, page: int, page_size: int) -> list[dict]:
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def claim_page(source: Source, search: ClaimQuery, page: int, page_size: int) -> list[dict]:
     """One page of claim hits, each with its figures and names located in the sentence."""
 
     def read(corpus):
@@ -139,7 +161,7 @@ def claim_page(path: str, search: ClaimQuery, page: int, page_size: int) -> list
         spans = queries.claim_spans(corpus, [hit.claim_id for hit in hits])
         return [{**hit.as_dict(), "spans": spans[hit.claim_id]} for hit in hits]
 
-    return _read(path, read)
+    return _read(source.path, read)
 
 
 CSV_COLUMNS = [
@@ -148,10 +170,13 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def claims_csv(path: str, search: ClaimQuery) -> str:
-    """Every match of a claim search (no limit) as CSV text."""
-    hits = _read(path, queries.search_claims, search.query, search.filters(), None)
+def claims_csv(source: Source, search: ClaimQuery) -> str:
+    """Every match of a claim search (no limit) as CSV text.
+
+    Not cached: the page builds it only when the download button is pressed, on a thread of
+    its own, and a download is rare beside the searches drawn.
+    """
+    hits = _read(source.path, queries.search_claims, search.query, search.filters(), None)
     rows = [
         {
             **hit.as_dict(),
@@ -164,55 +189,113 @@ def claims_csv(path: str, search: ClaimQuery) -> str:
     return pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def documents(path: str, kind=None, since=None, until=None, title=None) -> tuple[int, pd.DataFrame]:
-    total, rows = _read(path, queries.list_documents, _filters(kind, since, until), title)
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def documents(
+    source: Source, kind=None, since=None, until=None, title=None
+) -> tuple[int, pd.DataFrame]:
+    total, rows = _read(source.path, queries.list_documents, _filters(kind, since, until), title)
     columns = ["id", "title", "published", "kind", "source", "url", "word_count", "figures"]
     return total, pd.DataFrame(rows, columns=[*columns, "claims"])
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def document(path: str, doc_id: str) -> dict | None:
-    return _read(path, queries.get_document, doc_id)
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def document(source: Source, doc_id: str) -> dict | None:
+    return _read(source.path, queries.get_document, doc_id)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def figures(path: str, kind=None, since=None, until=None, unit=None, organisation=None):
-    rows = _read(
-        path, queries.figure_rows, _filters(kind, since, until), unit or None, organisation or None
-    )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "id", "text", "value", "unit", "kind", "counts", "doc_id", "paragraph",
-            "published", "title", "doc_kind", "source", "url", "sentence",
-        ],
-    )  # fmt: skip
+FIGURE_PAGE_SIZE = 100  # rows of the figures table: all 280,000 of a large corpus stall a browser
+FIGURE_COLUMNS = [
+    "id", "text", "value", "unit", "kind", "counts", "doc_id", "paragraph", "published",
+    "title", "doc_kind", "source", "url", "sentence",
+]  # fmt: skip
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def repeated_figures(path: str, kind=None, since=None, until=None, unit=None, organisation=None):
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def count_figures(source: Source, kind=None, since=None, until=None, unit=None, organisation=None):
     return _read(
-        path,
-        queries.repeated_figures,
+        source.path,
+        queries.count_figures,
         _filters(kind, since, until),
         unit or None,
         organisation or None,
     )
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def has_frames(path: str) -> bool:
-    return _read(path, queries.has_rows, "paragraph_frames")
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def figure_page(
+    source: Source, kind, since, until, unit, organisation, page: int, page_size: int
+) -> pd.DataFrame:
+    """One page of the figures, oldest document first."""
+    rows = _read(
+        source.path,
+        queries.figure_rows,
+        _filters(kind, since, until),
+        unit or None,
+        organisation or None,
+        limit=page_size,
+        offset=page * page_size,
+    )
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def frame_map(path: str, kind=None, since=None, until=None, limit: int = 5000) -> pd.DataFrame:
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def figures_by_year(
+    source: Source, kind=None, since=None, until=None, unit=None, organisation=None
+) -> pd.DataFrame:
+    rows = _read(
+        source.path,
+        queries.figures_by_year,
+        _filters(kind, since, until),
+        unit or None,
+        organisation or None,
+    )
+    return pd.DataFrame(rows, columns=["year", "unit", "figures"])
+
+
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def figure_sample(
+    source: Source, kind=None, since=None, until=None, unit=None, organisation=None, size=5000
+) -> tuple[int, pd.DataFrame]:
+    """(how many dated figures match, a sample of at most `size` of them to plot)."""
+    dated, rows = _read(
+        source.path,
+        queries.figure_sample,
+        _filters(kind, since, until),
+        unit or None,
+        organisation or None,
+        size,
+    )
+    columns = ["id", "text", "value", "unit", "published", "title", "doc_kind", "source"]
+    return dated, pd.DataFrame(rows, columns=columns)
+
+
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def repeated_figures(
+    source: Source, kind=None, since=None, until=None, unit=None, organisation=None, limit=20
+) -> tuple[int, list[dict]]:
+    """(how many figures are repeated, the `limit` most repeated with their first documents)."""
+    return _read(
+        source.path,
+        queries.repeated_figures,
+        _filters(kind, since, until),
+        unit or None,
+        organisation or None,
+        limit=limit,
+    )
+
+
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def has_frames(source: Source) -> bool:
+    return _read(source.path, queries.has_rows, "paragraph_frames")
+
+
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def frame_map(source: Source, kind=None, since=None, until=None, limit: int = 5000) -> pd.DataFrame:
     """Framed paragraphs with x, y: their embeddings projected on two principal components.
 
     x and y are missing (NaN) when no embedding of the paragraph is stored.
     """
-    rows = _read(path, queries.frame_paragraphs, _filters(kind, since, until), limit)
+    rows = _read(source.path, queries.frame_paragraphs, _filters(kind, since, until), limit)
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -224,7 +307,7 @@ def frame_map(path: str, kind=None, since=None, until=None, limit: int = 5000) -
     if frame.empty:
         return frame
     hashes = [text_hash(text) for text in frame["text"]]
-    vectors = _read(path, queries.embedding_vectors, sorted(set(hashes)))
+    vectors = _read(source.path, queries.embedding_vectors, sorted(set(hashes)))
     have = [i for i, key in enumerate(hashes) if key in vectors]
     if len(have) >= 2:
         matrix = np.stack(
@@ -244,14 +327,14 @@ def frame_map(path: str, kind=None, since=None, until=None, limit: int = 5000) -
     return frame
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def frame_clusters(path: str) -> list[dict]:
-    return _read(path, queries.frame_clusters)
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def frame_clusters(source: Source) -> list[dict]:
+    return _read(source.path, queries.frame_clusters)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def frame_balance(path: str, kind=None, since=None, until=None, by: str = "kind"):
-    rows = _read(path, queries.frame_balance, _filters(kind, since, until), by)
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+def frame_balance(source: Source, kind=None, since=None, until=None, by: str = "kind"):
+    rows = _read(source.path, queries.frame_balance, _filters(kind, since, until), by)
     return pd.DataFrame(
         rows, columns=["year", "group", "partnership", "opposition", "neutral", "mean_score"]
     )

@@ -41,10 +41,11 @@ class Filters:
         return self.kind, self.since, self.until
 
 
-def start_page(title: str) -> tuple[str, Filters]:
+def start_page(title: str) -> tuple[data.Source, Filters]:
     """Check the corpus (a friendly page, then stop, when there is none), draw the filters.
 
-    Returns the corpus path and the filters.
+    Returns the corpus (its path and data version, which key the cached reads) and the
+    filters.
     """
     st.markdown(STYLE, unsafe_allow_html=True)
     path = str(data.db_path())
@@ -53,7 +54,8 @@ def start_page(title: str) -> tuple[str, Filters]:
         no_corpus(status)
         st.stop()
     st.title(title)
-    return path, sidebar_filters(path)
+    source = data.source(path)
+    return source, sidebar_filters(source)
 
 
 def no_corpus(status: data.Status) -> None:
@@ -91,11 +93,11 @@ def kept_widget(key: str, default):
     return {"key": key, "on_change": _keep, "args": (key,)}
 
 
-def sidebar_filters(path: str) -> Filters:
+def sidebar_filters(source: data.Source) -> Filters:
     with st.sidebar:
         st.subheader("Filters")
         kind = st.selectbox("Kind of document", [ALL, *data.KINDS], **kept_widget("kind", ALL))
-        years = data.published_years(path)
+        years = data.published_years(source)
         since = until = None
         if years and years[0] < years[1]:
             kept = st.session_state.get("_kept_years")
@@ -111,7 +113,7 @@ def sidebar_filters(path: str) -> Filters:
             # The whole range means no date filter, so undated documents stay in.
             if (low, high) != years:
                 since, until = f"{low}-01-01", f"{high}-12-31"
-        st.caption(f"Corpus: `{path}`")
+        st.caption(f"Corpus: `{source.path}`")
     return Filters(None if kind == ALL else kind, since, until)
 
 

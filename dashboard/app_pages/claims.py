@@ -10,7 +10,7 @@ PAGE_SIZE = 10
 # URL parameter → widget key; the search is kept in the page's URL so it can be shared.
 URL_KEYS = {"q": "claim_q", "org": "claim_org", "scheme": "claim_scheme", "unit": "claim_unit"}
 
-path, filters = ui.start_page("Claim search")
+source, filters = ui.start_page("Claim search")
 
 for param, key in URL_KEYS.items():
     if key not in st.session_state and param in st.query_params:
@@ -25,8 +25,8 @@ query = st.text_input(
     placeholder='e.g. staff, "resignation scheme", cuts OR redundan*',
     help='FTS5 syntax: words (all must match), "exact phrases", OR, NOT, prefix*.',
 )
-organisations = ["", *data.entity_names(path, "organisations")]
-schemes = ["", *data.entity_names(path, "schemes")]
+organisations = ["", *data.entity_names(source, "organisations")]
+schemes = ["", *data.entity_names(source, "schemes")]
 for key, options in (("claim_org", organisations), ("claim_scheme", schemes)):
     if st.session_state.get(key) not in options:  # a name from a URL that is not in the corpus
         st.session_state[key] = ""
@@ -65,7 +65,7 @@ if not query.strip():
 
 search = data.ClaimQuery(query.strip(), *filters.args(), organisation, scheme, unit, min_value)
 try:
-    total = data.count_claims(path, search)
+    total = data.count_claims(source, search)
 except data.QueryError as error:
     st.error(str(error))
     st.stop()
@@ -75,18 +75,21 @@ head = st.columns([3, 1, 1])
 head[0].markdown(f"**{total:,} matching claims**")
 page = head[1].number_input("Page", min_value=1, max_value=pages, value=1, key="claim_page")
 if total:
+    # Built when the button is pressed, not with every search: at 24,000 matches the whole
+    # CSV costs several times the page of results.
     head[2].download_button(
         "Download all as CSV",
-        data=data.claims_csv(path, search),
+        data=lambda: data.claims_csv(source, search),
         file_name="claims.csv",
         mime="text/csv",
+        on_click="ignore",
         help=f"Every one of the {total:,} matches, not only this page.",
     )
     st.markdown(ui.LEGEND, unsafe_allow_html=True)
 else:
     st.info("No claim matches. Try fewer words, a prefix such as `redundan*`, or fewer filters.")
 
-for hit in data.claim_page(path, search, int(page) - 1, PAGE_SIZE):
+for hit in data.claim_page(source, search, int(page) - 1, PAGE_SIZE):
     text, marks = ui.marks_from_highlight(hit["snippet"])
     with st.container(border=True):
         st.markdown(

@@ -4,10 +4,10 @@ import streamlit as st
 
 from dashboard import data, ui
 
-path, filters = ui.start_page("Documents")
+source, filters = ui.start_page("Documents")
 
 title = st.text_input("Title or source contains", key="doc_title")
-total, table = data.documents(path, *filters.args(), title or None)
+total, table = data.documents(source, *filters.args(), title or None)
 st.markdown(
     f"**{total:,} documents**"
     + (f" (the newest {len(table):,} listed)" if total > len(table) else "")
@@ -51,7 +51,7 @@ if not doc_id:
     st.stop()
 st.query_params["doc"] = doc_id
 
-found = data.document(path, doc_id)
+found = data.document(source, doc_id)
 if found is None:
     st.warning(f"No document {doc_id} in this corpus.")
     st.stop()

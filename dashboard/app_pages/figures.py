@@ -16,7 +16,11 @@ UNIT_TITLES = {
     "years": "Years",
 }
 
-path, filters = ui.start_page("Figures")
+PAGE_SIZE = data.FIGURE_PAGE_SIZE
+SAMPLE_SIZE = 5000  # points of the scatter: 100,000 are too many for a browser to draw
+REPEATED_SHOWN = 20
+
+source, filters = ui.start_page("Figures")
 
 columns = st.columns([1, 3])
 unit = columns[0].selectbox(
@@ -24,32 +28,36 @@ unit = columns[0].selectbox(
 )
 organisation = columns[1].selectbox(
     "Organisation named in the same paragraph",
-    ["", *data.entity_names(path, "organisations")],
+    ["", *data.entity_names(source, "organisations")],
     key="figure_org",
     format_func=lambda v: v or "any",
 )
-table = data.figures(path, *filters.args(), unit, organisation)
-st.markdown(f"**{len(table):,} figures**")
-if table.empty:
+chosen = (*filters.args(), unit, organisation)
+total = data.count_figures(source, *chosen)
+st.markdown(f"**{total:,} figures**")
+if not total:
     st.info("No figures match. Run `nhscuts extract` if none were extracted yet.")
     st.stop()
 
-table["amount"] = [
-    ui.format_value(v, u) for v, u in zip(table["value"], table["unit"], strict=True)
-]
-table["date"] = pd.to_datetime(table["published"], errors="coerce")
+
+def with_amounts(table: pd.DataFrame) -> pd.DataFrame:
+    return table.assign(
+        amount=[ui.format_value(v, u) for v, u in zip(table["value"], table["unit"], strict=True)]
+    )
+
 
 st.subheader("Over time")
-dated = table.dropna(subset=["date"])
 if unit:
+    dated, sample = data.figure_sample(source, *chosen, size=SAMPLE_SIZE)
+    sample = with_amounts(sample).assign(date=lambda t: pd.to_datetime(t["published"]))
     label = "£" if unit == "GBP" else ""
     axis = alt.Axis(
         title=UNIT_TITLES[unit],
         labelExpr=f"'{label}' + format(datum.value, ',')" + (" + '%'" if unit == "percent" else ""),
     )
     chart = (
-        alt.Chart(dated)
-        .mark_circle(size=90, opacity=0.7)
+        alt.Chart(sample)
+        .mark_circle(size=90 if len(sample) < 500 else 30, opacity=0.7)
         .encode(
             x=alt.X("date:T", title="Published"),
             y=alt.Y("value:Q", axis=axis, scale=alt.Scale(type="symlog")),
@@ -57,22 +65,33 @@ if unit:
             tooltip=["amount", "text", "published", "title", "source"],
         )
     )
+    if dated > len(sample):
+        st.caption(
+            f"{len(sample):,} of the {dated:,} dated figures are plotted, chosen evenly at "
+            "random and the same each time; the table below lists every figure."
+        )
 else:
     st.caption("Choose a unit to plot the values; all units together are counted per year.")
-    dated = dated.assign(year=dated["date"].dt.year)
     chart = (
-        alt.Chart(dated)
+        alt.Chart(data.figures_by_year(source, *chosen))
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Year published"),
-            y=alt.Y("count():Q", title="Figures", axis=alt.Axis(format=",d")),
+            y=alt.Y("sum(figures):Q", title="Figures", axis=alt.Axis(format=",d")),
             color=alt.Color("unit:N", title="Unit"),
-            tooltip=["year:O", "unit", alt.Tooltip("count():Q", title="figures")],
+            tooltip=["year:O", "unit", alt.Tooltip("figures:Q", title="figures", format=",")],
         )
     )
 st.altair_chart(chart, use_container_width=True)
 
 st.subheader("Every figure")
+pages = -(-total // PAGE_SIZE)
+page = 1
+if pages > 1:
+    page = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key="figure_page"))
+table = with_amounts(data.figure_page(source, *chosen, page - 1, PAGE_SIZE))
+first = (page - 1) * PAGE_SIZE + 1
+st.caption(f"Figures {first:,}–{first + len(table) - 1:,} of {total:,}, oldest document first.")
 st.dataframe(
     table[["amount", "text", "unit", "counts", "published", "title", "source", "sentence", "url"]],
     hide_index=True,
@@ -81,14 +100,19 @@ st.dataframe(
 )
 
 st.subheader("Repeated across documents")
-repeated = data.repeated_figures(path, *filters.args(), unit, organisation)
+repeated_total, repeated = data.repeated_figures(source, *chosen, limit=REPEATED_SHOWN)
 if not repeated:
     st.caption("No figure (the same value and unit) appears in more than one document.")
+elif repeated_total > len(repeated):
+    st.caption(
+        f"{repeated_total:,} figures (a value and unit) appear in more than one document; "
+        f"the {len(repeated)} found in the most documents are shown."
+    )
 for group in repeated:
     first = group["first"]
     amount = ui.format_value(group["value"], group["unit"])
     with st.expander(
-        f"{amount} ({' / '.join(group['texts'])}) in {group['documents']} documents, "
+        f"{amount} ({' / '.join(group['texts'])}) in {group['documents']:,} documents, "
         f"first {first['published'] or 'undated'}",
         expanded=group is repeated[0],
     ):
@@ -97,9 +121,14 @@ for group in repeated:
             f"{first['title'] or first['doc_id']}"
             + (f" · [original]({first['url']})" if first["url"] else "")
         )
-        st.markdown("**Repeated in:**")
+        listed = group["appearances"][1:]
+        more = group["documents"] - 1 - len(listed)
+        st.markdown(
+            "**Repeated in:**"
+            + (f" the first {len(listed):,} of {group['documents'] - 1:,}" if more else "")
+        )
         st.dataframe(
-            pd.DataFrame(group["appearances"][1:])[["published", "source", "title", "text", "url"]],
+            pd.DataFrame(listed)[["published", "source", "title", "text", "url"]],
             hide_index=True,
             use_container_width=True,
             column_config={"url": st.column_config.LinkColumn("url")},

@@ -10,17 +10,17 @@ FRAME_COLOURS = alt.Scale(
     domain=["partnership", "neutral", "opposition"], range=["#0f766e", "#9ca3af", "#b91c1c"]
 )
 
-path, filters = ui.start_page("Framings")
+source, filters = ui.start_page("Framings")
 
-if not data.has_frames(path):
+if not data.has_frames(source):
     st.info(
         "No framings in this corpus yet. Run `nhscuts embed` and `nhscuts frames` "
         "(with the same --db), then reload this page."
     )
-    st.code(f"nhscuts embed --db {path}\nnhscuts frames --db {path}", language="bash")
+    st.code(f"nhscuts embed --db {source.path}\nnhscuts frames --db {source.path}", language="bash")
     st.stop()
 
-paragraphs = data.frame_map(path, *filters.args())
+paragraphs = data.frame_map(source, *filters.args())
 st.markdown(f"**{len(paragraphs):,} framed paragraphs**")
 if paragraphs.empty:
     st.info("No framed paragraph matches the filters in the sidebar.")
@@ -60,7 +60,7 @@ else:
     st.caption("Principal components of the stored embeddings (PCA). Hover a point to read it.")
 
 st.subheader("Clusters")
-clusters = data.frame_clusters(path)
+clusters = data.frame_clusters(source)
 if not clusters:
     st.caption("No clusters: too few paragraphs to cluster in the last `nhscuts frames` run.")
 for cluster in clusters:
@@ -78,7 +78,7 @@ for cluster in clusters:
 
 st.subheader("Partnership–opposition balance over time")
 by = st.radio("Split by", ["kind", "organisation"], horizontal=True, key="frame_by")
-balance = data.frame_balance(path, *filters.args(), by)
+balance = data.frame_balance(source, *filters.args(), by)
 if balance.empty:
     st.caption("No dated framed paragraphs.")
 else:

@@ -5,8 +5,8 @@ import streamlit as st
 
 from dashboard import data, ui
 
-path, filters = ui.start_page("NHS workforce cuts: the corpus")
-counts = data.overview(path, *filters.args())
+source, filters = ui.start_page("NHS workforce cuts: the corpus")
+counts = data.overview(source, *filters.args())
 
 columns = st.columns(4)
 columns[0].metric("Documents", f"{counts['documents']:,}")

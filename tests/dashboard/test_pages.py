@@ -105,7 +105,7 @@ def test_claims_csv_has_every_match(sample_db):
     from dashboard import data
 
     for query, expected in ((ALL_CLAIMS, 11), ("staff", 5)):
-        text = data.claims_csv(str(sample_db), data.ClaimQuery(query))
+        text = data.claims_csv(data.Source(str(sample_db), 0), data.ClaimQuery(query))
         rows = list(csv.DictReader(io.StringIO(text)))
         assert len(rows) == expected
     assert rows[0]["sentence"] and rows[0]["url"].startswith("https://")
@@ -203,6 +203,48 @@ def test_figures_page_lists_filters_and_groups_repeats():
     assert list(at.dataframe[0].value["amount"]) == ["9,000 people"]
 
 
+def test_figures_table_is_paged_and_says_which_rows_it_shows(monkeypatch):
+    from dashboard import data
+
+    monkeypatch.setattr(data, "FIGURE_PAGE_SIZE", 5)
+    at = run_page("figures")
+    assert "**12 figures**" in markdown(at)
+    assert len(at.dataframe[0].value) == 5
+    assert "Figures 1–5 of 12, oldest document first." in [c.value for c in at.caption]
+    first_page = list(at.dataframe[0].value["published"])
+    at.number_input(key="figure_page").set_value(3).run()
+    assert len(at.dataframe[0].value) == 2
+    assert "Figures 11–12 of 12, oldest document first." in [c.value for c in at.caption]
+    assert first_page == sorted(first_page)
+    assert min(at.dataframe[0].value["published"]) >= max(first_page)
+
+
+def test_claim_search_builds_the_csv_only_when_the_button_is_pressed(monkeypatch):
+    from dashboard import data
+
+    built = []
+    monkeypatch.setattr(data, "claims_csv", lambda *args: built.append(args) or "")
+    at = run_page("claims", q="staff")
+    assert "**5 matching claims**" in markdown(at)
+    assert at.get("download_button")
+    assert built == []
+
+
+def test_cached_reads_are_keyed_by_the_corpus_version(sample_db, tmp_path):
+    import shutil
+    import sqlite3
+
+    from dashboard import data
+
+    path = tmp_path / "copy.db"
+    shutil.copy(sample_db, path)
+    before = data.source(str(path))
+    assert data.source(str(path)) == before  # nothing written: cached results stand
+    with sqlite3.connect(path) as other:  # another process, say `nhscuts extract`
+        other.execute("UPDATE documents SET title = title || '!'")
+    assert data.source(str(path)).version != before.version
+
+
 def test_framings_page_says_how_to_make_framings():
     at = run_page("framings")
     assert "run `nhscuts embed` and `nhscuts frames`" in at.info[0].value.replace("Run", "run")
@@ -258,7 +300,7 @@ def test_framings_page_maps_paragraphs_lists_clusters_and_balance(framed_db):
     assert set(balance["group"]) == {"news", "union", "government", "campaign"}
     from dashboard import data
 
-    placed = data.frame_map(str(framed_db))
+    placed = data.frame_map(data.Source(str(framed_db), 0))
     assert placed[["x", "y"]].notna().all().all()  # every paragraph has an embedding
     at.radio(key="frame_by").set_value("organisation").run()
     assert "UNISON" in set(at.dataframe[0].value["group"])
