@@ -243,9 +243,11 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
         if text.lower() == "one" and not _counting_one(doc, span, words):
             return None  # "one of the trusts", "one thing": a pronoun or idiom, not a quantity
     else:
-        value = _decimal(text.split()[0] if groups.get("num_scale") else text)
-        if value is not None and _AND_A_HALF.search(text):
-            value = _decimal(text.split()[0]) + Decimal("0.5")
+        scale_word = groups.get("num_scale") or ""
+        value = _decimal(text[: len(text) - len(scale_word)].strip() if scale_word else text)
+        if _AND_A_HALF.search(text):  # "2 and a half years"
+            whole = _decimal(text.split()[0])
+            value = None if whole is None else whole + Decimal("0.5")
         scale = (groups.get("num_scale") or "").lower()
         if value is not None and scale:
             value *= words.scales[scale]
@@ -286,7 +288,7 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
         return False
     if span.start_char and doc.text[span.start_char - 1] in "-–":
         return False  # "one-to-one"
-    if _pair_gap(doc.text[span.end_char :]):
+    if _pair_gap(doc.text[span.end_char :], words):
         return True  # "one in ten", "one out of five"
     unit = _unit_noun(span, words)
     if unit in ("people", "months", "years"):
@@ -298,16 +300,14 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
 _PAIR_GAP = re.compile(r"\s*(?:[a-z]+\s+)?(?:in|out\s+of)\s+(?:every\s+)?(?=\w)", re.IGNORECASE)
 
 
-def _pair_gap(text: str) -> bool:
+def _pair_gap(text: str, words: FigureWords) -> bool:
     """Does `text` start "in ten", "out of five", "post in two": the middle of a proportion?"""
     match = _PAIR_GAP.match(text)
-    return match is not None and bool(
-        re.match(
-            r"\d|(?:one|two|three|four|five|six|seven|"
-            r"eight|nine|ten|twenty)\b",
-            text[match.end() :],
-            re.IGNORECASE,
-        )
+    if match is None:
+        return False
+    following = re.match(r"\w+", text[match.end() :])
+    return following is not None and (
+        following.group(0)[0].isdigit() or following.group(0).lower() in words.number_words
     )
 
 
@@ -518,6 +518,17 @@ def _share_proportion(doc: Doc, first: Figure, second: Figure, words: FigureWord
             figure.unit, figure.kind, figure.bare = unit, UNIT_KINDS[unit], False
 
 
+_MONEY_SCALE = re.compile(rf"\d\s?({_SCALE})\s*(?:pounds)?$", re.IGNORECASE)
+
+
+def _share_money_scale(first: Figure, second: Figure, words: FigureWords) -> None:
+    """ "£15 to £20 billion", "£2-3m": the first sum is in the second's millions or billions."""
+    scale = _MONEY_SCALE.search(second.text)
+    if scale is None or _MONEY_SCALE.search(first.text):
+        return
+    first.value = _plain(Decimal(str(first.value)) * words.scales[scale.group(1).lower()])
+
+
 def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
     """A bare number takes the unit of the figure it pairs with: "between 200 and 300 posts",
     "five out of the nine phlebotomists", "573 jobs in Nottingham, 451 in Derby"."""
@@ -528,6 +539,11 @@ def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
         elif _RANGE_GAP.fullmatch(gap) and first.unit == "count":
             first.unit, first.kind = second.unit, second.kind
             first.bare = first.bare and second.bare
+        elif _RANGE_GAP.fullmatch(gap) and first.unit == "GBP" and second.kind != "percent":
+            if second.bare and second.unit == "count":  # "£2-3m": the second sum is money too
+                second.unit, second.kind, second.bare = "GBP", "money", False
+            if second.unit == "GBP":
+                _share_money_scale(first, second, words)
     for index, figure in enumerate(figures):
         if figure.bare and index > 0:
             _share_with_earlier(doc, figures[:index], figure)

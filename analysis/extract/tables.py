@@ -44,7 +44,7 @@ _PEOPLE_HEADER = re.compile(
 _HINTS = (
     (re.compile(r"£\s?(?:m|mn|million)\b"), ColumnUnit("GBP", 1_000_000)),
     (re.compile(r"£\s?(?:bn|billion)\b"), ColumnUnit("GBP", 1_000_000_000)),
-    (re.compile(r"£\s?(?:000|k|thousands?)\b|£000s?"), ColumnUnit("GBP", 1_000)),
+    (re.compile(r"£\s?['’]?(?:000|k|thousands?)\b|£['’]?000s?"), ColumnUnit("GBP", 1_000)),
     (re.compile(r"(?:^|\W)£(?:\W|$)"), ColumnUnit("GBP")),
     (re.compile(r"%|\bper ?cent\b|\bpercentage\b"), ColumnUnit("percent")),
     (_PEOPLE_HEADER, ColumnUnit("people")),
@@ -71,6 +71,12 @@ def _cells(line: str, piped: bool) -> list[tuple[int, int, str]]:
             cells.append((offset, offset + len(text.strip()), text.strip()))
         position = separator.end() if separator else len(line)
     return cells
+
+
+def _row_unit(label: str) -> ColumnUnit | None:
+    """The unit a row label gives in brackets: "Income and expenditure (£m)", "Agency (WTE)"."""
+    bracket = re.search(r"\(([^)]*)\)\s*$", label)
+    return unit_hint(bracket.group(1)) if bracket else None
 
 
 def _column_units(headers: list[str], table_unit: ColumnUnit | None) -> list:
@@ -104,14 +110,19 @@ def table_units(block: str, caption: str | None) -> list[tuple[int, int, ColumnU
         return []  # no header row: not a table we can read
     table_unit = unit_hint(caption or "")
     column_units = _column_units([text for _, _, text in header], table_unit)
+    # A unit the header states outright beats one the row label states, which beats the
+    # caption's: "Sickness absence (%)" under "Plan | Actual".
+    stated = [unit if unit_hint(text) or unit == _LABEL_COLUMN else None
+              for unit, (_, _, text) in zip(column_units, header, strict=True)]  # fmt: skip
     found = []
     line_start = len(lines[0]) + 1
     for line, row in zip(lines[1:], rows[1:], strict=True):
+        row_unit = _row_unit(row[0][2]) if len(row) == width else None
         # Cells are matched to columns from the right: a label may hold spaces.
         for column, (start, end, text) in zip(
             range(width - 1, -1, -1), reversed(row), strict=False
         ):
-            unit = column_units[column]
+            unit = stated[column] or row_unit or column_units[column]
             if column > 0 and unit and _NUMBER_CELL.fullmatch(text):
                 found.append((line_start + start, line_start + end, unit))
         line_start += len(line) + 1

@@ -40,6 +40,14 @@ def figures_of(nlp, text: str) -> list[tuple]:
         ("The payment is half a month's pay.", [("half", 0.5, "months", "duration")]),
         ("Applications fell by about a third.", [("a third", 33.33, "percent", "percent")]),
         ("Set-up costs are put at £450k.", [("£450k", 450000, "GBP", "money")]),
+        (
+            "Savings of £15 to £20 billion are needed.",
+            [("£15", 15000000000, "GBP", "money"), ("£20 billion", 20000000000, "GBP", "money")],
+        ),
+        (
+            "A further £2-3m must be found.",
+            [("£2", 2000000, "GBP", "money"), ("3m", 3000000, "GBP", "money")],
+        ),
         ("It costs twenty million pounds.", [("twenty million", 20000000, "GBP", "money")]),
         ("A board covering a million people.", [("a million", 1000000, "people", "count")]),
         ("Protection lasts two and a half years.", [("two and a half", 2.5, "years", "duration")]),
@@ -190,4 +198,33 @@ def test_change_columns_band_columns_and_zeros_in_tables(nlp):
         ("1.0", 1, "people"),
         ("7", 7, "people"),
         ("22", 22, "people"),
+    ]
+
+
+ROW_UNITS = """Table 1: Key indicators, month 7
+
+Indicator                    | Plan  | Actual
+Income and expenditure (£m)  | (1.9) | (2.6)
+Agency staff (WTE)           | 85    | 112
+Sickness absence (%)         | 4.0   | 4.6
+
+Table 2: Workforce savings by division (£'000)
+
+Division | Target | Delivered
+Medicine | 2,100  | 1,780
+"""
+
+
+def test_row_labels_and_thousands_captions_give_units(nlp):
+    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", ROW_UNITS)]))
+    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
+    assert found == [
+        ("1.9", 1900000, "GBP"),
+        ("2.6", 2600000, "GBP"),
+        ("85", 85, "people"),
+        ("112", 112, "people"),
+        ("4.0", 4, "percent"),
+        ("4.6", 4.6, "percent"),
+        ("2,100", 2100000, "GBP"),
+        ("1,780", 1780000, "GBP"),
     ]
