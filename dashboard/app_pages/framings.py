@@ -28,11 +28,14 @@ if paragraphs.empty:
 
 st.subheader("Map of paragraphs")
 colour_by = st.radio("Colour by", ["framing", "cluster"], horizontal=True, key="frame_colour")
-placed = paragraphs.dropna(subset=["x", "y"]).copy()
+# Only what the chart draws or its tooltip shows: the chart carries its data to the browser,
+# and 5,000 whole paragraphs with their ids and sources made the page take seconds longer.
+placed = paragraphs.dropna(subset=["x", "y"]).assign(
+    excerpt=lambda frame: frame["text"].str.slice(0, 240)
+)[["x", "y", "label", "score", "cluster", "excerpt", "title", "published"]]
 if placed.empty:
     st.caption("No embeddings are stored for these paragraphs: run `nhscuts embed`.")
 else:
-    placed["excerpt"] = placed["text"].str.slice(0, 240)
     colour = (
         alt.Color("label:N", title="Framing", scale=FRAME_COLOURS)
         if colour_by == "framing"
