@@ -15,7 +15,7 @@ st.markdown(
 st.dataframe(
     table.drop(columns=["id"]),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={
         "url": st.column_config.LinkColumn("url"),
         "word_count": st.column_config.NumberColumn("words", format="%d"),

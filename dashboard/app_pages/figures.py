@@ -82,7 +82,7 @@ else:
             tooltip=["year:O", "unit", alt.Tooltip("figures:Q", title="figures", format=",")],
         )
     )
-st.altair_chart(chart, use_container_width=True)
+st.altair_chart(chart, width="stretch")
 
 st.subheader("Every figure")
 pages = -(-total // PAGE_SIZE)
@@ -95,7 +95,7 @@ st.caption(f"Figures {first:,}–{first + len(table) - 1:,} of {total:,}, oldest
 st.dataframe(
     table[["amount", "text", "unit", "counts", "published", "title", "source", "sentence", "url"]],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={"url": st.column_config.LinkColumn("url")},
 )
 
@@ -130,6 +130,6 @@ for group in repeated:
         st.dataframe(
             pd.DataFrame(listed)[["published", "source", "title", "text", "url"]],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={"url": st.column_config.LinkColumn("url")},
         )

@@ -58,7 +58,7 @@ else:
             ],
         )
         .interactive(),
-        use_container_width=True,
+        width="stretch",
     )
     st.caption("Principal components of the stored embeddings (PCA). Hover a point to read it.")
 
@@ -108,6 +108,6 @@ else:
                 alt.Tooltip("mean_score:Q", format="+.2f"),
             ],
         ),
-        use_container_width=True,
+        width="stretch",
     )
-    st.dataframe(balance, hide_index=True, use_container_width=True)
+    st.dataframe(balance, hide_index=True, width="stretch")

@@ -31,7 +31,7 @@ with left:
             color=alt.Color("kind:N", title="Kind"),
             tooltip=["year", "kind", alt.Tooltip("documents:Q", format=",")],
         ),
-        use_container_width=True,
+        width="stretch",
     )
 with right:
     st.subheader("Documents by kind")
@@ -45,7 +45,7 @@ with right:
             color=alt.Color("kind:N", legend=None),
             tooltip=["kind", alt.Tooltip("documents:Q", format=",")],
         ),
-        use_container_width=True,
+        width="stretch",
     )
 
 
@@ -62,9 +62,9 @@ def top_chart(frame, what: str) -> None:
             y=alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
             tooltip=["name", alt.Tooltip("documents:Q", format=","), "mentions"],
         ),
-        use_container_width=True,
+        width="stretch",
     )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 left, right = st.columns(2)
