@@ -550,9 +550,13 @@ def entity_names(corpus: Corpus, table: str) -> list[str]:
 
 
 def list_documents(
-    corpus: Corpus, filters: SearchFilters | None = None, title: str | None = None, limit=1000
+    corpus: Corpus,
+    filters: SearchFilters | None = None,
+    title: str | None = None,
+    limit=1000,
+    offset: int = 0,
 ) -> tuple[int, list[dict]]:
-    """(how many match, the newest `limit`) documents, with their extraction counts.
+    """(how many match, the newest `limit` after `offset`) documents, with extraction counts.
 
     Undated documents come last (NULL sorts first, so last in descending order); the order
     is that of the index on (published, kind, id), read backwards, so no sort is needed.
@@ -570,8 +574,8 @@ def list_documents(
                    e.figures, e.claims
             FROM documents d LEFT JOIN extractions e ON e.doc_id = d.id
             WHERE {where}
-            ORDER BY d.published DESC, d.kind DESC, d.id DESC LIMIT :limit""",
-        {**params, "limit": limit},
+            ORDER BY d.published DESC, d.kind DESC, d.id DESC LIMIT :limit OFFSET :offset""",
+        {**params, "limit": limit, "offset": offset},
     )
     columns = [column[0] for column in cursor.description]
     return total, [dict(zip(columns, row, strict=True)) for row in cursor]

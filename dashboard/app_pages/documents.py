@@ -7,11 +7,17 @@ from dashboard import data, ui
 source, filters = ui.start_page("Documents")
 
 title = st.text_input("Title or source contains", key="doc_title")
-total, table = data.documents(source, *filters.args(), title or None)
-st.markdown(
-    f"**{total:,} documents**"
-    + (f" (the newest {len(table):,} listed)" if total > len(table) else "")
-)
+PAGE_SIZE = data.DOCUMENT_PAGE_SIZE
+total, _ = data.documents(source, *filters.args(), title or None, 0, PAGE_SIZE)
+st.markdown(f"**{total:,} documents**")
+pages = max(1, -(-total // PAGE_SIZE))
+page = 1
+if pages > 1:
+    page = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key="doc_page"))
+total, table = data.documents(source, *filters.args(), title or None, page - 1, PAGE_SIZE)
+if pages > 1:
+    first = (page - 1) * PAGE_SIZE + 1
+    st.caption(f"Documents {first:,}–{first + len(table) - 1:,} of {total:,}, newest first.")
 st.dataframe(
     table.drop(columns=["id"]),
     hide_index=True,

@@ -161,6 +161,8 @@ def test_documents_newest_first_undated_last(extracted):
     assert [row["published"] for row in rows] == [
         "2015-05-05", "2012-03-01", "2011-02-03", "2010-07-12", None,
     ]  # fmt: skip
+    total, rows = queries.list_documents(extracted, limit=2, offset=3)
+    assert total == 5 and [row["published"] for row in rows] == ["2010-07-12", None]
     assert queries.published_years(extracted) == (2010, 2015)
 
 

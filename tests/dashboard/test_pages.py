@@ -142,6 +142,22 @@ def test_documents_page_opens_one_with_highlights_and_provenance():
     assert at.query_params["doc"]
 
 
+def test_documents_table_is_paged_newest_first(monkeypatch):
+    from dashboard import data
+
+    monkeypatch.setattr(data, "DOCUMENT_PAGE_SIZE", 4)
+    at = run_page("documents")
+    assert "**6 documents**" in markdown(at)
+    assert "Documents 1–4 of 6, newest first." in [c.value for c in at.caption]
+    newest = list(at.dataframe[0].value["published"])
+    assert newest == sorted(newest, reverse=True)
+    at.number_input(key="doc_page").set_value(2).run()
+    older = list(at.dataframe[0].value["published"])
+    assert len(older) == 2 and max(older) <= min(newest)
+    assert "Documents 5–6 of 6, newest first." in [c.value for c in at.caption]
+    assert len(at.selectbox(key="doc_open").options) == 2  # the documents of this page
+
+
 def test_documents_page_opens_the_document_in_its_url(sample_db):
     import sqlite3
 
