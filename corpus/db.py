@@ -114,6 +114,18 @@ class Corpus:
         )
         return True
 
+    def replace_documents(self, replacements: list[tuple[str, str]]) -> None:
+        """Remove each old document in favour of its new version (stored already): what
+        pointed at the old one points at the new; its analysis rows go with it."""
+        for new_id, old_id in replacements:
+            self.conn.execute(
+                "UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", [new_id, old_id]
+            )
+            self.conn.execute(
+                "UPDATE crawl_pages SET doc_id = ? WHERE doc_id = ?", [new_id, old_id]
+            )
+            self.conn.execute("DELETE FROM documents WHERE id = ?", [old_id])
+
     def has_document(self, doc_id: str) -> bool:
         return (
             self.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone()

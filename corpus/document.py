@@ -4,8 +4,9 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from corpus.migrations import DOCUMENT_KINDS
 
@@ -72,24 +73,39 @@ class Document:
     canonical_url: str | None = None
     raw: bytes | None = None
     fetched_at: str = field(default_factory=now_utc)
+    # Set by the crawler's duplicates stage: the stored document this one nearly repeats,
+    # and the MinHash signature it was compared by.
+    duplicate_of: str | None = None
+    minhash: bytes | None = field(default=None, repr=False)
+    # True when `text` comes from normalise_text already (corpus.formats.extract's does), as
+    # normalising is idempotent but costs as much as a tenth of extracting a web page.
+    text_is_normalised: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, text_is_normalised: bool) -> None:
         if self.kind not in DOCUMENT_KINDS:
             raise ValueError(f"kind must be one of {', '.join(DOCUMENT_KINDS)}, not {self.kind!r}")
-        self.text = normalise_text(self.text)
+        if not text_is_normalised:
+            self.text = normalise_text(self.text)
         if self.canonical_url is None:
             self.canonical_url = self.url
 
-    @property
+    @cached_property
     def id(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+    @cached_property
+    def stored_raw(self) -> tuple[str, bytes]:
+        """The raw bytes' SHA-256 and their zlib-compressed copy, as the corpus keeps them.
+        Cached, so a crawl worker can make them before the record reaches the writer."""
+        raw = self.raw if self.raw is not None else self.text.encode("utf-8")
+        return hashlib.sha256(raw).hexdigest(), zlib.compress(raw, 6)
 
     @property
     def paragraphs(self) -> list[str]:
         return split_paragraphs(self.text)
 
     def row(self) -> dict:
-        raw = self.raw if self.raw is not None else self.text.encode("utf-8")
+        sha256, compressed_raw = self.stored_raw
         return {
             "id": self.id,
             "url": self.url,
@@ -103,7 +119,9 @@ class Document:
             "content_type": self.content_type,
             "text": self.text,
             "word_count": len(self.text.split()),
-            "sha256": hashlib.sha256(raw).hexdigest(),
-            "raw": zlib.compress(raw, 6),
+            "sha256": sha256,
+            "raw": compressed_raw,
             "extractor_version": self.extractor_version,
+            "duplicate_of": self.duplicate_of,
+            "minhash": self.minhash,
         }

@@ -32,12 +32,19 @@ def media_type(content_type: str, body: bytes, url: str) -> str:
     if declared == PDF or body.startswith(b"%PDF-"):
         return PDF
     if declared in _UNSPECIFIC_TYPES:
-        head = body[:512].lstrip().lower()
-        if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        head = _without_leading_comments(body[:2048].lstrip().lower())
+        if head.startswith((b"<!doctype html", b"<html", b"<head")) or b"<body" in head:
             return HTML
         if url.lower().split("?")[0].endswith(".pdf"):
             return PDF
     return declared or "unknown"
+
+
+def _without_leading_comments(head: bytes) -> bytes:
+    """The start of a page after any <!-- comments --> before its doctype (a CMS banner)."""
+    while head.startswith(b"<!--") and (end := head.find(b"-->")) != -1:
+        head = head[end + 3 :].lstrip()
+    return head
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:

@@ -40,3 +40,15 @@ class Page:
     document: Document | None = field(default=None, repr=False)
     minhash: bytes | None = field(default=None, repr=False)  # see crawler/near_duplicates.py
     duplicate_of: str | None = None
+    replaces: str | None = None  # the stored document of this URL, when its text has changed
+
+
+@dataclass
+class PageRead:
+    """What reading a page gave (crawler/page_reading.py): a Document and its MinHash
+    signature, or the crawl_pages outcome and reason of a page that is not stored."""
+
+    document: Document | None = None
+    minhash: bytes | None = field(default=None, repr=False)  # None under MIN_NEAR_DUPLICATE_WORDS
+    outcome: str | None = None
+    reason: str | None = None

@@ -8,22 +8,24 @@ documents.
 
 import time
 
-import lxml.html
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from corpus import Corpus
 from corpus.document import Document
-from corpus.formats import EXTRACTOR_VERSION, ExtractedText, UnreadableDocument, extract
-from crawler.articles import not_an_article
-from crawler.decoding import HTML, JSON, PDF, decode_html, media_type
+from crawler.decoding import HTML, JSON, PDF, media_type
 from crawler.items import DOCUMENT, Page
-from crawler.near_duplicates import NearDuplicateIndex, from_bytes, signature, to_bytes
+from crawler.near_duplicates import FORMAT as SIGNATURE_FORMAT
+from crawler.near_duplicates import (
+    MIN_NEAR_DUPLICATE_WORDS,
+    NearDuplicateIndex,
+    from_bytes,
+    signature,
+    to_bytes,
+)
+from crawler.reader_pool import ReaderPool, default_workers
 from crawler.relevance import RelevanceQuery
 from crawler.urls import canonical_url, is_valid_url
-
-# Near-duplicates are looked for only among texts long enough for shingles to mean something.
-MIN_NEAR_DUPLICATE_WORDS = 50
 
 
 class PageDropped(DropItem):
@@ -61,85 +63,37 @@ class ValidatePipeline:
 class ExtractPipeline:
     """Main text, title, author and date: corpus.formats for HTML and PDF, the API's own
     fields for GOV.UK. Drops pages with no text, non-articles where only articles are wanted,
-    and documents published before --since."""
+    and documents published before --since. The reading runs in worker processes
+    (NHSCUTS_EXTRACT_WORKERS, crawler/reader_pool.py), so fetching never waits for it."""
 
-    def __init__(self, since: str | None):
+    def __init__(self, since: str | None, workers: int):
         self.since = since
+        self.workers = workers
+        self.reader: ReaderPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("NHSCUTS_SINCE"))
+        settings = crawler.settings
+        workers = settings.get("NHSCUTS_EXTRACT_WORKERS")
+        workers = default_workers() if workers is None else int(workers)
+        return cls(settings.get("NHSCUTS_SINCE"), workers)
 
-    def process_item(self, item: Page) -> Page:
-        url = item.response_url or item.url
-        html = None
-        try:
-            if item.api_fields is not None:
-                extracted = extracted_from_api_fields(item.api_fields)
-            elif item.media_type == HTML:
-                html = decode_html(item.body, item.content_type)
-                # Re-encoded as UTF-8, which trafilatura tries first, whatever the page declared.
-                extracted = extract(html.encode("utf-8"), HTML, url=url)
-            else:
-                extracted = extract(item.body, PDF)
-        except UnreadableDocument as problem:
-            if item.must_be_article and item.media_type == HTML:
-                raise PageDropped("skipped", f"not an article: {problem}") from None
-            raise PageDropped("failed", str(problem)) from None
-        if item.must_be_article and html is not None:
-            words = len(extracted.text.split())
-            if reason := not_an_article(html, url, words, extracted.published):
-                raise PageDropped("skipped", f"not an article: {reason}")
-        if self.since and extracted.published and extracted.published < self.since:
-            raise PageDropped("skipped", f"published {extracted.published}, before --since")
-        public_url = (item.api_fields or {}).get("web_url") or url
-        item.document = Document(
-            text=extracted.text,
-            source=item.source,
-            kind=item.kind,
-            content_type=item.media_type,
-            extractor_version=EXTRACTOR_VERSION,
-            title=extracted.title,
-            author=extracted.author,
-            published=extracted.published,
-            url=public_url,
-            canonical_url=canonical_url(public_url),
-            raw=item.body,
-            fetched_at=item.fetched_at,
-        )
-        item.canonical_url = item.document.canonical_url
+    def open_spider(self) -> None:
+        self.reader = ReaderPool(self.workers)
+
+    def close_spider(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
+
+    async def process_item(self, item: Page) -> Page:
+        read = await self.reader.read(item, self.since)
+        if read.document is None:
+            raise PageDropped(read.outcome, read.reason)
+        item.document = read.document
+        item.minhash = read.minhash
+        item.canonical_url = read.document.canonical_url
         return item
-
-
-def extracted_from_api_fields(fields: dict) -> ExtractedText:
-    """A GOV.UK Content API item: the description, then the body's paragraphs."""
-    parts = [fields.get("description") or "", html_fragment_text(fields.get("body_html") or "")]
-    text = "\n\n".join(part for part in parts if part.strip())
-    if not text.strip():
-        raise UnreadableDocument("the API item has no description or body")
-    published = fields.get("published")
-    return ExtractedText(
-        text=text,
-        content_type=JSON,
-        title=fields.get("title"),
-        author=fields.get("author"),
-        published=published[:10] if published else None,
-    )
-
-
-_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "div", "address")
-
-
-def html_fragment_text(fragment: str) -> str:
-    """Text of an HTML fragment with a blank line after each block (paragraph, heading, item)."""
-    if not fragment.strip():
-        return ""
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    for element in root.iter(*_BLOCKS):
-        element.tail = "\n\n" + (element.tail or "")
-    for element in root.iter("br"):
-        element.tail = "\n" + (element.tail or "")
-    return root.text_content()
 
 
 class RelevancePipeline:
@@ -166,12 +120,18 @@ class RelevancePipeline:
 
 
 class DuplicatesPipeline:
-    """Skips a page whose canonical URL or exact text is stored already; marks a near-copy.
+    """Skips a page whose exact text is stored already; marks a near-copy; replaces a page
+    whose text has changed since it was stored.
 
-    A near-duplicate (a syndicated copy with another headline or footer) is stored with
-    `duplicate_of` set to the most similar stored document: the Jaccard similarity of their
-    word 4-shingles is at least NHSCUTS_NEAR_DUPLICATE_SIMILARITY (crawler/near_duplicates.py).
-    The signatures of every stored document are loaded when the spider opens.
+    - A page at a stored URL (canonical form) with the same text is a duplicate; with
+      other text, it is a new version of the page: it is stored, and the stored document
+      is removed (`replaces`), so the corpus holds each URL's latest text once.
+    - The same URL twice in one crawl (two links redirecting to one page) is a duplicate.
+    - A near-duplicate (a syndicated copy with another headline or footer) is stored with
+      `duplicate_of` set to the most similar stored document: the Jaccard similarity of
+      their word 4-shingles is at least NHSCUTS_NEAR_DUPLICATE_SIMILARITY
+      (crawler/near_duplicates.py). The signatures of every stored document are loaded
+      when the spider opens.
     """
 
     def __init__(self, db_path: str, similarity: float):
@@ -200,20 +160,21 @@ class DuplicatesPipeline:
 
     def process_item(self, item: Page) -> Page:
         document = item.document
-        earlier = self.urls.get(document.canonical_url) or self._stored_id_by_url(
-            document.canonical_url
-        )
-        if earlier:
+        url = document.canonical_url
+        if url in self.urls:
+            earlier = self.urls[url]
             raise PageDropped("duplicate", f"URL already stored as document {earlier}", earlier)
         if document.id in self.ids or self.corpus.has_document(document.id):
             raise PageDropped("duplicate", f"same text as document {document.id}", document.id)
-        if len(document.text.split()) >= MIN_NEAR_DUPLICATE_WORDS:
-            minhash = signature(document.text)
-            item.minhash = to_bytes(minhash)
+        if earlier := self._stored_id_by_url(url):
+            item.replaces = earlier  # the page has changed since it was stored
+            self.index.remove(earlier)
+        if item.minhash is not None:  # made by the reader for texts long enough
+            minhash = from_bytes(item.minhash)
             if found := self.index.most_similar(minhash):
                 item.duplicate_of = found[0]
             self.index.add(document.id, minhash)
-        self.urls[document.canonical_url] = document.id
+        self.urls[url] = document.id
         self.ids.add(document.id)
         return item
 
@@ -226,10 +187,11 @@ class DuplicatesPipeline:
 
 def _stored_signatures(corpus: Corpus) -> list[tuple[str, object]]:
     """MinHash signatures of every stored document, computing (and saving) those not made
-    yet, such as documents added by `nhscuts add`."""
+    yet, such as documents added by `nhscuts add`, or made by an older nhscuts."""
     missing = corpus.conn.execute(
-        "SELECT id, text FROM documents WHERE minhash IS NULL AND word_count >= ?",
-        [MIN_NEAR_DUPLICATE_WORDS],
+        "SELECT id, text FROM documents WHERE word_count >= ? "
+        "AND (minhash IS NULL OR substr(minhash, 1, ?) != ?)",
+        [MIN_NEAR_DUPLICATE_WORDS, len(SIGNATURE_FORMAT), SIGNATURE_FORMAT],
     ).fetchall()
     if missing:
         with corpus.db.atomic():
@@ -240,7 +202,8 @@ def _stored_signatures(corpus: Corpus) -> list[tuple[str, object]]:
     return [
         (doc_id, from_bytes(data))
         for doc_id, data in corpus.conn.execute(
-            "SELECT id, minhash FROM documents WHERE minhash IS NOT NULL"
+            "SELECT id, minhash FROM documents WHERE substr(minhash, 1, ?) = ?",
+            [len(SIGNATURE_FORMAT), SIGNATURE_FORMAT],
         )
     ]
 
@@ -260,7 +223,7 @@ class SQLitePipeline:
         self.batch_size = batch_size
         self.corpus: Corpus | None = None
         self.documents: list[Document] = []
-        self.marks: list[tuple[str | None, bytes | None, str]] = []  # duplicate_of, minhash, id
+        self.replaced: list[tuple[str, str]] = []  # (new id, old id)
         self.pages: list[dict] = []
         self.last_flush = time.monotonic()
 
@@ -283,10 +246,15 @@ class SQLitePipeline:
 
     def process_item(self, item: Page) -> Page:
         document = item.document
+        document.duplicate_of, document.minhash = item.duplicate_of, item.minhash
         self.documents.append(document)
-        self.marks.append((item.duplicate_of, item.minhash, document.id))
+        if item.replaces:
+            self.replaced.append((document.id, item.replaces))
         outcome = "near_duplicate" if item.duplicate_of else "stored"
-        reason = f"near-duplicate of {item.duplicate_of}" if item.duplicate_of else None
+        reasons = [f"near-duplicate of {item.duplicate_of}"] if item.duplicate_of else []
+        if item.replaces:
+            reasons.append(f"a new version: replaces document {item.replaces}")
+        reason = "; ".join(reasons) or None
         self._record(item, outcome, reason, document.id)
         return item
 
@@ -324,11 +292,9 @@ class SQLitePipeline:
         with self.corpus.db.atomic():
             for _ in self.corpus.add(self.documents, batch_size=max(1, len(self.documents))):
                 pass
-            self.corpus.conn.executemany(
-                "UPDATE documents SET duplicate_of = ?, minhash = ? WHERE id = ?", self.marks
-            )
             self.corpus.conn.executemany(_UPSERT_PAGE, self.pages)
-        self.documents, self.marks, self.pages = [], [], []
+            self.corpus.replace_documents(self.replaced)
+        self.documents, self.replaced, self.pages = [], [], []
         self.last_flush = time.monotonic()
 
 

@@ -17,6 +17,7 @@ from scrapy.settings import Settings
 
 from corpus import Corpus, CorpusError
 from crawler.distributed import redis_settings
+from crawler.reader_pool import start_forkserver
 from crawler.report import CrawlReport, CrawlTally
 from crawler.run import CrawlOptions
 from crawler.sources import Source
@@ -108,6 +109,8 @@ def crawl(options: CrawlOptions, events: EventStream) -> dict[str, CrawlReport]:
 
 def main() -> None:
     options = CrawlOptions.from_json(sys.stdin.read())
+    if options.settings.get("NHSCUTS_EXTRACT_WORKERS") != 0:
+        start_forkserver()  # its imports run on another core while Scrapy starts here
     events = EventStream(os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8"))
     # Anything else printed to stdout goes to the log, never into the event stream.
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

@@ -14,6 +14,7 @@ COUNTS = (
     "fetched",
     "stored",
     "near_duplicates",
+    "updated",
     "duplicates",
     "filtered",
     "unchanged",
@@ -33,7 +34,8 @@ class CrawlReport:
     """Counts for one crawl (all its sources together).
 
     fetched: HTTP responses received (robots.txt not counted); stored: documents added,
-    near-duplicates included; near_duplicates: stored with duplicate_of set; duplicates:
+    near-duplicates included; near_duplicates: stored with duplicate_of set; updated: stored
+    as a new version of a page stored before, which it replaces; duplicates:
     the same URL or text already stored, not stored again; filtered: off-topic by the
     relevance query; unchanged: 304 Not Modified; skipped: not a document (a listing or
     navigation page, not HTML/PDF, published before --since, forbidden by robots.txt);
@@ -43,6 +45,7 @@ class CrawlReport:
     fetched: int = 0
     stored: int = 0
     near_duplicates: int = 0
+    updated: int = 0
     duplicates: int = 0
     filtered: int = 0
     unchanged: int = 0
@@ -62,7 +65,7 @@ class CrawlReport:
 
     @classmethod
     def from_dict(cls, data: dict) -> "CrawlReport":
-        data = dict(data)
+        data = {key: value for key, value in data.items() if key in cls.__dataclass_fields__}
         data["failures"] = [Failure(**failure) for failure in data.get("failures", [])]
         return cls(**data)
 
@@ -117,6 +120,8 @@ class CrawlTally:
         self.report.stored += 1
         if isinstance(item, Page) and item.duplicate_of:
             self.report.near_duplicates += 1
+        if isinstance(item, Page) and item.replaces:
+            self.report.updated += 1
         self.on_change(self.report)
 
     def item_dropped(self, item, response, exception, spider=None) -> None:

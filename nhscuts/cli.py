@@ -690,7 +690,7 @@ def crawl(
     Polite: obeys robots.txt, at most 2 requests at a time per site, AutoThrottle, retries
     with backoff. Only pages about NHS workforce cuts are stored (see --keep-all). A second
     crawl fetches only what is new or changed; an interrupted one resumes where it stopped.
-    Failed pages are listed at the end and never stop the crawl.
+    Failed pages are listed at the end and never stop the crawl; the exit status is then 1.
 
     Example:
 
@@ -843,6 +843,7 @@ def _print_crawl_report(report, db: Path) -> None:
     out.print(
         f"{report.fetched} fetched, {report.stored} stored"
         + (f" ({report.near_duplicates} near-duplicates)" if report.near_duplicates else "")
+        + (f" ({report.updated} new versions of stored pages)" if report.updated else "")
         + f", {report.duplicates} duplicates, {report.filtered} off-topic, "
         f"{report.unchanged} unchanged, {report.skipped} skipped, {report.failed} failed → {db}"
     )
@@ -851,3 +852,5 @@ def _print_crawl_report(report, db: Path) -> None:
     if not report.finished:
         stopped = ", ".join(sorted(set(report.stop_reasons.values()))) or "interrupted"
         out.print(f"[yellow]stopped early ({escape(stopped)}):[/] run the same command to resume")
+    if report.failed:
+        sys.exit(1)  # the pages stored are kept; a script can tell that some were not

@@ -1,9 +1,11 @@
 """Site mode (`nhscuts crawl --url URL`): any site, with no entry in sources.toml.
 
-It reads robots.txt for sitemaps, the start page for feeds (<link rel="alternate">), and
-follows links on the same host to `depth` clicks from the start page. Every HTML page it
-reaches is handed to the pipelines as "must be an article" (see crawler/articles.py for the
-rule), so listing, tag and navigation pages are followed but not stored; PDFs are stored.
+It reads robots.txt for sitemaps, the start page (and every page whose links it follows) for
+feeds (<link rel="alternate">), and follows links on the same host to `depth` clicks from the
+start page. A sitemap or feed that a page links to is read as one, not stored as a page.
+Every HTML page it reaches is handed to the pipelines as "must be an article" (see
+crawler/articles.py for the rule), so listing, tag and navigation pages are followed but not
+stored; PDFs are stored.
 """
 
 from urllib.parse import urlsplit
@@ -14,7 +16,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from crawler.sources import Source
 from crawler.spiders.base import SourceSpider
 from crawler.spiders.feed import feed_entries
-from crawler.spiders.sitemap import sitemap_entries
+from crawler.spiders.sitemap import GZIP_MAGIC, sitemap_entries
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 DEFAULT_DEPTH = 2
@@ -81,17 +83,41 @@ class SiteSpider(SourceSpider):
                 yield self.page_request(url, depth=1)
 
     def parse_page(self, response):
+        if response.status == 200 and (entry := entry_kind(response)):
+            # A sitemap or feed reached by a link (a footer's "Sitemap"): read for its links,
+            # not stored; robots.txt's request for the same URL is then a duplicate.
+            parse = self.parse_sitemap if entry == "sitemap" else self.parse_feed
+            yield from parse(response)
+            return
         yield self.page(response)
         if response.status != 200 or not hasattr(response, "text"):
             return  # a PDF, or a 304 for a page unchanged since the last crawl
+        depth = response.meta.get("link_depth", 0)
+        if depth >= self.depth and depth > 0:
+            return  # the pipelines parse the page; parsing it here too is only for links
         for link in response.xpath("//link[@rel='alternate'][@type][@href]"):
             url = response.urljoin(link.attrib["href"])
             if link.attrib["type"].lower() in FEED_TYPES and self.is_own(url):
                 # A hint, like robots.txt's sitemaps: a stale feed link is no failure.
                 yield self.entry_request(url, self.parse_feed, optional=True)
-        depth = response.meta.get("link_depth", 0)
         if depth >= self.depth:
             return
         for link in self.links.extract_links(response):
             if self.is_own(link.url):
                 yield self.page_request(link.url, depth=depth + 1)
+
+
+def entry_kind(response) -> str | None:
+    """Whether a response to a page request is a "sitemap" or a "feed" (XML), else None."""
+    head = response.body[:2048].lstrip()
+    if head.startswith(GZIP_MAGIC):
+        return "sitemap" if urlsplit(response.url).path.lower().endswith(".xml.gz") else None
+    content_type = (response.headers.get(b"Content-Type") or b"").lower()
+    if not head.startswith(b"<?xml") and b"xml" not in content_type.split(b";")[0]:
+        return None
+    head = head.lower()
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        return "sitemap"
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed"
+    return None

@@ -55,15 +55,25 @@ def test_second_crawl_fetches_only_what_is_new_or_changed(crawl, db_path, site_s
     new = site_server.requests_for("/news/care-board-confirms-180-posts.html")
     assert [request.status for request in new] == [200]
     assert "If-None-Match" not in new[0].headers
-    assert second.stored == 1
+    assert second.stored == 2  # it and the changed article's new version
     assert rows(db_path, "SELECT title FROM documents WHERE url LIKE '%180-posts%'") == [
         ("Care board confirms 180 posts will go",)
     ]
-    # The changed article: fetched whole (its ETag no longer matches); its URL is stored already.
+    # The changed article: fetched whole (its ETag no longer matches) and stored in place of
+    # the version stored before, which its crawl_pages row no longer points at.
     assert [
         r.status for r in site_server.requests_for("/news/icb-running-costs-to-halve.html")
     ] == [200]
-    assert second.duplicates == 1
+    assert second.updated == 1 and second.duplicates == 0 and second.near_duplicates == 0
+    [(text, doc_id)] = rows(
+        db_path, "SELECT text, id FROM documents WHERE url LIKE '%icb-running-costs-to-halve%'"
+    )
+    assert text.endswith("Update: the board met on Friday.")
+    [(page_doc, reason)] = rows(
+        db_path,
+        "SELECT doc_id, reason FROM crawl_pages WHERE url LIKE '%icb-running-costs-to-halve%'",
+    )
+    assert page_doc == doc_id and reason.startswith("a new version: replaces document ")
     # The off-topic page is judged again (the query may have changed), so it has no validators.
     [bus] = site_server.requests_for("/news/bus-timetable-changes.html")
     assert "If-None-Match" not in bus.headers and second.filtered == 1

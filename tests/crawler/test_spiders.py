@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.conftest import shared_path
-from tests.crawler.conftest import rows
+from tests.crawler.conftest import rows, run_test_crawl
 from tests.crawler.server import SITE, install_govuk_api
 
 
@@ -200,6 +200,42 @@ def test_site_mode_stores_articles_and_pdfs_and_skips_listings(crawl, db_path, s
     assert skipped[site_server.url("/tag/nhs.html")].startswith("not an article: a navigation URL")
     assert skipped[site_server.url("/news/")] == "not an article: only 92 words of main text"
     assert report.failed == 0
+
+
+def test_a_sitemap_linked_from_a_page_is_read_as_a_sitemap(crawl, db_path, site_server):
+    # Only the home page's footer names the sitemap index; robots.txt does not.
+    site_server.add_page("/robots.txt", "User-agent: *\nDisallow: /private/\n")
+    home = (SITE / "index.html").read_text()
+    footer = '<footer><a href="/sitemap-index.xml">Sitemap</a></footer></body>'
+    site_server.add_page("/", home.replace("</body>", footer), "text/html; charset=utf-8")
+
+    report = crawl(url=site_server.url("/"), depth=1, kind="news")
+
+    assert len(site_server.requests_for("/sitemap-index.xml")) == 1
+    assert site_server.requests_for("/sitemaps/2025.xml")  # the index was read as one
+    assert "/letters/mars-guidance-2024.pdf" in by_path(db_path)  # listed in the sitemap only
+    pages = dict(rows(db_path, "SELECT url, outcome FROM crawl_pages"))
+    assert site_server.url("/sitemap-index.xml") not in pages  # not judged as a page
+    assert report.failed == 0
+
+
+def test_pages_read_in_worker_processes_or_in_the_crawl_process_are_stored_alike(
+    crawl, db_path, sources_file, tmp_path
+):
+    in_workers = crawl("test-news", settings={"NHSCUTS_EXTRACT_WORKERS": 2})
+    alone = tmp_path / "alone" / "corpus.db"
+    alone.parent.mkdir()
+    in_process = run_test_crawl(
+        alone, sources_file, "test-news", settings={"NHSCUTS_EXTRACT_WORKERS": 0}
+    )
+
+    assert in_workers.counts() == in_process.counts()
+    documents = "SELECT id, title, published, text FROM documents ORDER BY id"
+    assert rows(db_path, documents) == rows(alone, documents)
+    assert len(rows(alone, documents)) == 5
+    # Which of the two syndicated copies points at the other depends on which was read first.
+    for db in (db_path, alone):
+        assert len(rows(db, "SELECT id FROM documents WHERE duplicate_of IS NOT NULL")) == 1
 
 
 def test_site_mode_depth_limits_how_far_links_are_followed(crawl, db_path, site_server):
