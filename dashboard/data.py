@@ -300,7 +300,7 @@ def has_frames(source: Source) -> bool:
     return _read(source.path, queries.has_rows, "paragraph_frames")
 
 
-@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
+@st.cache_data(ttl=TTL_S, max_entries=20, show_spinner=False)  # 5,000 paragraphs each
 def frame_map(source: Source, kind=None, since=None, until=None, limit: int = 5000) -> pd.DataFrame:
     """Framed paragraphs with x, y: their embeddings projected on two principal components.
 
