@@ -15,6 +15,9 @@ _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 # A tab or three or more spaces inside a line is a column gap (a table rendered as text):
 # it is kept as exactly two spaces, so that the columns can still be told apart.
 _COLUMN_GAP = re.compile(r"[ \f\v\u00a0]*\t[ \t\f\v\u00a0]*|[ \f\v\u00a0]{3,}")
+# Text with none of these has no column gaps and no run of more than two spaces, the common
+# case (prose): it is normalised without a regular expression per line, to the same result.
+_GAPS_OR_ODD_SPACES = re.compile(r"[\t\f\v\u00a0]| {3}")
 
 
 def _normalise_line(line: str) -> str:
@@ -33,7 +36,10 @@ def normalise_text(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\x00", "")
-    lines = [_normalise_line(line) for line in text.split("\n")]
+    if _GAPS_OR_ODD_SPACES.search(text) is None:
+        lines = [line.strip() for line in text.replace("  ", " ").split("\n")]
+    else:
+        lines = [_normalise_line(line) for line in text.split("\n")]
     blocks = _BLANK_LINES.split("\n".join(lines))
     return "\n\n".join(block.strip() for block in blocks if block.strip())
 

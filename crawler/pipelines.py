@@ -7,6 +7,9 @@ documents.
 """
 
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -208,23 +211,46 @@ def _stored_signatures(corpus: Corpus) -> list[tuple[str, object]]:
     ]
 
 
+@dataclass
+class _Batch:
+    """What one transaction writes."""
+
+    documents: list[Document] = field(default_factory=list)
+    replaced: list[tuple[str, str]] = field(default_factory=list)  # (new id, old id)
+    pages: list[dict] = field(default_factory=list)  # crawl_pages rows
+
+    def __bool__(self) -> bool:
+        return bool(self.documents or self.pages)
+
+    def put_back(self, earlier: "_Batch") -> None:
+        self.documents[:0], self.replaced[:0], self.pages[:0] = (
+            earlier.documents,
+            earlier.replaced,
+            earlier.pages,
+        )
+
+
 class SQLitePipeline:
     """Stores documents through corpus.Corpus, and every page's outcome in crawl_pages.
 
     Writes go in transactions of NHSCUTS_BATCH_SIZE pages (and at least every few seconds),
-    so an interrupted crawl loses at most the batch in flight; the last batch is written
-    when the spider closes.
+    so an interrupted crawl loses at most the batches in flight; the last is written when the
+    spider closes. They run on a thread of their own, where SQLite (indexing the text for
+    FTS5 above all) works without holding Python's GIL, so the reactor goes on fetching;
+    at most MAX_BATCHES_IN_FLIGHT wait for it. A batch that cannot be written (a locked file)
+    is kept and written with the next one, and the error is reported.
     """
 
     FLUSH_EVERY_S = 5.0
+    MAX_BATCHES_IN_FLIGHT = 2
 
     def __init__(self, db_path: str, batch_size: int):
         self.db_path = db_path
         self.batch_size = batch_size
-        self.corpus: Corpus | None = None
-        self.documents: list[Document] = []
-        self.replaced: list[tuple[str, str]] = []  # (new id, old id)
-        self.pages: list[dict] = []
+        self.corpus: Corpus | None = None  # made, used and closed on the writer thread
+        self.writer: ThreadPoolExecutor | None = None
+        self.pending = _Batch()
+        self.in_flight: deque[tuple[Future, _Batch]] = deque()
         self.last_flush = time.monotonic()
 
     @classmethod
@@ -236,20 +262,34 @@ class SQLitePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.corpus = Corpus.open(self.db_path)
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nhscuts-sqlite")
+        try:
+            self.writer.submit(self._open).result()  # a CorpusError is raised here, as it was
+        except Exception:
+            self.writer.shutdown()
+            self.writer = None
+            raise
 
     def close_spider(self) -> None:
-        if self.corpus is not None:
+        if self.writer is None:
+            return
+        try:
             self.flush()
-            self.corpus.close()
-            self.corpus = None
+            while self.in_flight:
+                self._settle_oldest()
+            if self.pending:  # a batch that failed before: one last try
+                self.writer.submit(self._write, self.pending).result()
+        finally:
+            self.writer.submit(self._close).result()
+            self.writer.shutdown()
+            self.writer = None
 
     def process_item(self, item: Page) -> Page:
         document = item.document
         document.duplicate_of, document.minhash = item.duplicate_of, item.minhash
-        self.documents.append(document)
+        self.pending.documents.append(document)
         if item.replaces:
-            self.replaced.append((document.id, item.replaces))
+            self.pending.replaced.append((document.id, item.replaces))
         outcome = "near_duplicate" if item.duplicate_of else "stored"
         reasons = [f"near-duplicate of {item.duplicate_of}"] if item.duplicate_of else []
         if item.replaces:
@@ -263,11 +303,11 @@ class SQLitePipeline:
             self._record(item, exception.outcome, exception.reason, exception.doc_id)
 
     def _record(self, item: Page, outcome: str, reason: str | None, doc_id: str | None) -> None:
-        if item.role != DOCUMENT or self.corpus is None:
+        if item.role != DOCUMENT or self.writer is None:
             return
         # Validators only for pages whose text is stored: see ConditionalGetMiddleware.
         keep_validators = outcome in ("stored", "near_duplicate", "duplicate")
-        self.pages.append(
+        self.pending.pages.append(
             {
                 "url": item.url,
                 "canonical_url": item.canonical_url,
@@ -282,20 +322,44 @@ class SQLitePipeline:
             }
         )
         due = time.monotonic() - self.last_flush > self.FLUSH_EVERY_S
-        if len(self.pages) >= self.batch_size or due:
+        if len(self.pending.pages) >= self.batch_size or due:
             self.flush()
 
     def flush(self) -> None:
-        """Write the pending documents and page outcomes in one transaction."""
-        if not self.pages and not self.documents:
-            return
-        with self.corpus.db.atomic():
-            for _ in self.corpus.add(self.documents, batch_size=max(1, len(self.documents))):
-                pass
-            self.corpus.conn.executemany(_UPSERT_PAGE, self.pages)
-            self.corpus.replace_documents(self.replaced)
-        self.documents, self.replaced, self.pages = [], [], []
+        """Hand the pending documents and page outcomes to the writer, as one transaction."""
         self.last_flush = time.monotonic()
+        if self.pending:
+            batch, self.pending = self.pending, _Batch()
+            self.in_flight.append((self.writer.submit(self._write, batch), batch))
+        while self.in_flight and (
+            len(self.in_flight) > self.MAX_BATCHES_IN_FLIGHT or self.in_flight[0][0].done()
+        ):
+            self._settle_oldest()
+
+    def _settle_oldest(self) -> None:
+        future, batch = self.in_flight.popleft()
+        try:
+            future.result()
+        except Exception:
+            self.pending.put_back(batch)  # written with the next batch, if the file allows
+            raise
+
+    # --- on the writer thread ---------------------------------------------------------
+
+    def _open(self) -> None:
+        self.corpus = Corpus.open(self.db_path)
+
+    def _close(self) -> None:
+        if self.corpus is not None:
+            self.corpus.close()
+            self.corpus = None
+
+    def _write(self, batch: _Batch) -> None:
+        with self.corpus.db.atomic():
+            for _ in self.corpus.add(batch.documents, batch_size=max(1, len(batch.documents))):
+                pass
+            self.corpus.conn.executemany(_UPSERT_PAGE, batch.pages)
+            self.corpus.replace_documents(batch.replaced)
 
 
 # A page seen again keeps what is still true of it: its validators after a 304, its document.

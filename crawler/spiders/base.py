@@ -27,6 +27,30 @@ from crawler.sources import Source
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 
 
+class SourceRequest(scrapy.Request):
+    """A Request that names its spider callbacks cheaply when it is queued on disk (JOBDIR)
+    or in Redis. Scrapy finds the names with inspect.getmembers over the whole spider, for
+    every request: 0.4 ms each, a tenth of a crawl's own work per page. A bound method of
+    the spider is found under its own name."""
+
+    def to_dict(self, *, spider: scrapy.Spider | None = None) -> dict:
+        callbacks = {"callback": self.callback, "errback": self.errback}
+        if spider is None or not all(
+            _is_own_method(spider, method) for method in callbacks.values() if callable(method)
+        ):
+            return super().to_dict(spider=spider)
+        # Scrapy's own to_dict on a copy without callbacks, then the names put in.
+        data = self.replace(callback=None, errback=None).to_dict(spider=None)
+        for key, method in callbacks.items():
+            data[key] = method.__name__ if callable(method) else method
+        return data
+
+
+def _is_own_method(spider, method) -> bool:
+    bound_to = getattr(method, "__self__", None)
+    return bound_to is spider and getattr(spider, method.__name__, None) == method
+
+
 class SourceSpider(scrapy.Spider):
     """A crawl of one source. Subclasses yield requests from `start` and parse entry pages."""
 
@@ -42,7 +66,7 @@ class SourceSpider(scrapy.Spider):
     def document_request(self, url: str, callback=None, **meta) -> scrapy.Request:
         """A request for a page that may be stored. A 304 reaches the callback, as a
         re-crawl's conditional GET answers "unchanged" with it."""
-        return scrapy.Request(
+        return SourceRequest(
             url,
             callback=callback or self.parse_document,
             errback=self.fetch_failed,
@@ -56,7 +80,7 @@ class SourceSpider(scrapy.Spider):
         when it is missing.
         """
         errback = self.ignore_failure if optional else self.fetch_failed
-        return scrapy.Request(url, callback=callback, errback=errback, meta={"role": ENTRY, **meta})
+        return SourceRequest(url, callback=callback, errback=errback, meta={"role": ENTRY, **meta})
 
     # --- responses ------------------------------------------------------------------------
 
