@@ -109,7 +109,7 @@ def crawl(options: CrawlOptions, events: EventStream) -> dict[str, CrawlReport]:
 
 def main() -> None:
     options = CrawlOptions.from_json(sys.stdin.read())
-    if options.settings.get("NHSCUTS_EXTRACT_WORKERS") != 0:
+    if str(options.settings.get("NHSCUTS_EXTRACT_WORKERS")) != "0":  # -s gives a string
         start_forkserver()  # its imports run on another core while Scrapy starts here
     events = EventStream(os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8"))
     # Anything else printed to stdout goes to the log, never into the event stream.
