@@ -66,6 +66,7 @@ class FigureWords:
     streets: frozenset[str]
     measure_verbs: frozenset[str]
     people_verbs: frozenset[str]
+    people_groups: frozenset[str]
     speaker_verbs: frozenset[str]
     one_idioms: frozenset[str]
     scanner: re.Pattern = field(init=False, repr=False)
@@ -89,14 +90,17 @@ class FigureWords:
             streets=frozenset(skip["streets"]),
             measure_verbs=frozenset(units["measure_verbs"]),
             people_verbs=frozenset(units["people_verbs"]),
+            people_groups=frozenset(units["people_groups"]),
             speaker_verbs=frozenset(units["speaker_verbs"]),
             one_idioms=frozenset(skip["one_idioms"]),
         )
 
 
+# Capitalised whatever the scanner's flags: "15 may go" is not a date.
 _MONTHS = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+    r"(?-i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|JAN|FEB|MAR|APR|MAY|JUNE?"
+    r"|JULY?|AUG|SEPT?|OCT|NOV|DEC)\.?"
 )
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:thousand|million|billion|trillion|mn|bn|m|k)\b"
@@ -123,6 +127,9 @@ def _scanner(words: FigureWords) -> re.Pattern:
           | \(?£\s?0{{3}}s?\)?(?!\d)                                          # (£000) a scale
           | \b\d{{1,4}}(?:[-–]\d{{1,4}})?[a-z]?\s+{street}\b                    # 79 Whitehall
           | \b\d{{4}}-\d{{2}}-\d{{2}}\b                                          # 2025-03-27
+          | \b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2}}(?:\d{{2}})?\b                # 4/11/24, 31.03.25
+          | \b(?:{_NUM}|{number_word})\s+(?:year|month|week|day)s?\s+ago\b      # five years ago
+          | ^\s*\d{{1,2}}(?=\s+(?-i:[A-Z][a-z]+\b)(?!\s*[|:]))          # 1 Come to the meeting
           | \b\d{{4}}\s?[/-]\s?\d{{2,4}}\b                                   # 2024/25, 2016-17
           | \b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:,|and|&|to|-|–)\s*\d{{1,2}}(?:st|nd|rd|th)?)*
             \s+{_MONTHS}(?:,?\s+\d{{4}})?\b                  # 31 October 2006, 12 and 26 May
@@ -134,13 +141,15 @@ def _scanner(words: FigureWords) -> re.Pattern:
           | \b\d+/\d+\b                                                      # 24/7
           | \b[A-Za-z]+-\d+\b                                                # COVID-19
           | \b\d{{4}}s\b                                                     # 1990s
+          | \[\d{{1,3}}\]                                                   # [4] a footnote
+          | \b(?:19|20)\d\d\.\d{{1,2}}(?=\s+(?-i:[A-Z])|\s*$)                # 2020.1 Locally
           | (?<![\d.,£])\b0\d+\b(?![.,]\d)                                  # 0871: a leading zero
           | \d+(?:\.\d+){{2,}}%?                                             # 1.2.3, 1.2.3%
           | £\s?\d+(?:,\d{{1,2}}(?!\d)|,\d{{4,}})[\d,]*                      # £1,2,3
         )
       | (?P<money>(?:£|\\pounds\s*)\s?(?P<money_num>{_NUM})(?:\s?(?P<money_scale>{_SCALE}))?)
       | (?P<money_words>(?P<mw_num>{_NUM})\s?(?P<mw_scale>{_SCALE})?\s+pounds\b)
-      | (?P<percent>(?P<pct_num>{_NUM})\s?(?:%|per\s?cent\b|percent\b))
+      | (?P<percent>(?P<pct_num>{_NUM})\s?(?:%|per\s?cent\b|percent\b|percentage\s+points?\b))
       | (?P<spelled_percent>\b(?P<sp_words>{spelled})\s+(?:per\s?cent|percent)\b)
       | (?P<hyphen_duration>\b(?P<hd_num>\d+|{number_word})-(?P<hd_unit>year|month)s?\b)
       | (?P<number>(?<![\w.,£$])(?:{_NUM})(?:\s+and\s+a\s+half\b|\s?(?P<num_scale>{_SCALE}))?
@@ -260,18 +269,21 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
         unit = "people"  # "312 replied", "nine out of ten said"
     if unit is None and re.match(r"\s+of\s+(?:us|you)\b", doc.text[span.end_char :]):
         unit = "people"  # "two hundred of us"
+    if re.match(r"[-–]strong\b", doc.text[span.end_char :]):
+        unit = "people"  # "its 108-strong team"
     if unit in (None, "count"):  # "a population of around 800,000 relies on…"
-        unit = _of_unit(span, words) or unit or _copula_unit(span, words)
+        unit = _of_unit(span, words, bare=unit is None) or unit or _copula_unit(span, words)
     following = doc[span.end].lower_ if span.end < len(doc) else ""
     if following in ("pound", "pounds"):
         unit = "GBP"  # "twenty million pounds"
     if following in ("decade", "decades") and value is not None:
         value, unit = value * 10, "years"  # "two decades"
+    modifies_noun = span.end < len(doc) and doc[span.end].dep_ == "compound"
     is_year = (
         kind == "number"
         and re.fullmatch(r"(19|20)\d\d", text)
-        and unit not in ("people", "months", "years")
-    )
+        and (unit not in ("people", "months", "years") or modifies_noun)
+    )  # "the 2019 staff survey" is a year
     if is_year:
         return None
     figure = make(value, unit or "count")
@@ -313,8 +325,9 @@ def _pair_gap(text: str, words: FigureWords) -> bool:
 
 _ORDINAL_CONTEXT = ("first", "second", "last", "latter", "other", "final", "next")
 # "fallen by about a third": a proportion even with no "of" after it
+_COMPARATIVES = ("more", "fewer", "less", "higher", "lower", "bigger", "smaller")
 _PROPORTION_BEFORE = ("by", "about", "around", "nearly", "almost", "roughly", "than", "over",
-                      "some", "just", "only", "approximately")  # fmt: skip
+                      "some", "just", "only", "approximately", "plus", "minus")  # fmt: skip
 
 
 def _fraction(doc, span, text, words, make) -> Figure | None:
@@ -330,7 +343,7 @@ def _fraction(doc, span, text, words, make) -> Figure | None:
         return make(Decimal("0.5"), "months" if beyond in words.months else "years")
     if (
         phrase.startswith(("a ", "one "))
-        and after not in ("of", "the", "their", "its", "a", "an")
+        and after not in ("of", "the", "their", "its", "a", "an") + _COMPARATIVES
         and before not in _PROPORTION_BEFORE
     ):
         return None
@@ -350,6 +363,8 @@ def _is_identifier(doc: Doc, span: Span, words: FigureWords, identifier_ends: li
     before = [t for t in doc[max(0, span.start - 3) : span.start] if not t.is_punct]
     if before and before[-1].lower_.rstrip(".") in words.labels:
         return True
+    if len(before) >= 2 and f"{before[-2].lower_} {before[-1].lower_}" in words.labels:
+        return True  # "pay point 6"
     if (
         len(before) >= 2
         and before[-1].lower_ in ("to", "and", "or", "of", "-", "–")
@@ -373,15 +388,17 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
     """people, months or years from the noun the number counts; count for another noun."""
     doc = span.doc
     index = span.end
+    determined = False  # "3,970 the year before", "8 a month": the year is not a duration
     for _ in range(6):
         if index >= len(doc) or "\n" in doc[index - 1].text_with_ws:
             break  # a noun on the next line counts something else
         token = doc[index]
         lower = token.lower_
-        if lower in words.months:
+        if lower in words.months and not determined:
             return "months"
-        if lower in words.years:
+        if lower in words.years and not determined:
             return "years"
+        determined = determined or token.pos_ == "DET"
         if lower in words.people or token.lemma_.lower() in words.people:
             return "people"
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound", "amod"):
@@ -463,14 +480,16 @@ _HEDGES = ("around", "about", "some", "nearly", "almost", "roughly", "approximat
            "more", "than", "up", "to", "just", "under", "fewer", "less")  # fmt: skip
 
 
-def _of_unit(span: Span, words: FigureWords) -> str | None:
-    """ "a population of around 800,000", "a workforce of 1.3 million": people."""
+def _of_unit(span: Span, words: FigureWords, bare: bool = False) -> str | None:
+    """ "a population of around 800,000", "a workforce of 1.3 million": people; and for a bare
+    number, "a team of 40", "a panel of 3"."""
     index = span.start - 1
     doc = span.doc
     while index > 0 and (doc[index].pos_ == "ADV" or doc[index].lower_ in _HEDGES):
         index -= 1
     if index > 0 and doc[index].lower_ == "of" and doc[index - 1].pos_ == "NOUN":
-        return "people" if _noun_unit(doc[index - 1], words) == "people" else None
+        group = bare and doc[index - 1].lower_ in words.people_groups
+        return "people" if group or _noun_unit(doc[index - 1], words) == "people" else None
     return None
 
 
@@ -532,6 +551,9 @@ def _share_money_scale(first: Figure, second: Figure, words: FigureWords) -> Non
 def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
     """A bare number takes the unit of the figure it pairs with: "between 200 and 300 posts",
     "five out of the nine phlebotomists", "573 jobs in Nottingham, 451 in Derby"."""
+    for index, figure in enumerate(figures):
+        if figure.bare and index > 0:
+            _share_with_antecedent(doc, figures[:index], figure)
     for first, second in zip(reversed(figures[:-1]), reversed(figures[1:]), strict=True):
         gap = doc.text[first.end : second.start]
         if _PROPORTION_GAP.fullmatch(gap) and first.kind == second.kind == "count":
@@ -555,6 +577,21 @@ def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
         for earlier in figures[:index]:
             if earlier.start <= root.head.idx < earlier.end and earlier.kind == "count":
                 figure.unit = earlier.unit
+
+
+_CONTINUING = re.compile(r"(?:\banother|\bfurther|\bremaining|\bother)\s+$", re.IGNORECASE)
+
+
+def _share_with_antecedent(doc: Doc, earlier: list[Figure], figure: Figure) -> None:
+    """ "22 vacant posts ... another 15 may go", "its 12 posts ... 7 of the 12 are filled": a
+    bare number that continues or repeats an earlier count in the paragraph takes its unit."""
+    continuing = _CONTINUING.search(doc.text[max(0, figure.start - 12) : figure.start])
+    for before in reversed(earlier):
+        if before.kind != "count" or before.bare or before.unit == "count":
+            continue
+        if continuing or before.value == figure.value:
+            figure.unit, figure.bare = before.unit, False
+            return
 
 
 def _share_with_earlier(doc: Doc, earlier: list[Figure], figure: Figure) -> None:

@@ -123,7 +123,32 @@ def table_units(block: str, caption: str | None) -> list[tuple[int, int, ColumnU
             range(width - 1, -1, -1), reversed(row), strict=False
         ):
             unit = stated[column] or row_unit or column_units[column]
-            if column > 0 and unit and _NUMBER_CELL.fullmatch(text):
+            first_is_label = column == 0 and unit == _LABEL_COLUMN  # "Rank" first
+            if (column > 0 or first_is_label) and unit and _NUMBER_CELL.fullmatch(text):
                 found.append((line_start + start, line_start + end, unit))
         line_start += len(line) + 1
+    return found
+
+
+_LIST_VALUE = re.compile(
+    r"\s*(?:[•*–-]\s*)?[^:|\n]{2,60}:\s*(\(?[£$]?\d[\d,]*(?:\.\d+)?\)?)(?=[\s,;(]|$)"
+)
+
+
+def list_units(block: str) -> list[tuple[int, int, ColumnUnit]]:
+    """A heading with a unit in brackets over "label: value" lines gives each value its unit:
+
+    Workforce by staff group (WTE)
+    • Medical: 1,032                  ← 1,032 is people
+    """
+    lines = block.split("\n")
+    bracket = re.search(r"\(([^)]*)\)\s*$", lines[0])
+    unit = unit_hint(bracket.group(1)) if bracket else None
+    if unit is None or len(lines) < 3:
+        return []
+    found, offset = [], len(lines[0]) + 1
+    for line in lines[1:]:
+        if value := _LIST_VALUE.match(line):
+            found.append((offset + value.start(1), offset + value.end(1), unit))
+        offset += len(line) + 1
     return found

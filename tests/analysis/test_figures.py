@@ -107,6 +107,9 @@ def test_figures_are_normalised(nlp, sentence, expected):
         "Our reference FOI 24-0871; write to Cheshire SK9 5AF or ring 01632 960215.",
         "Spend in Q1 and Q2, at M6, rose; the Five Year Forward View and 10 Year Health Plan.",
         "One of the trusts offered a one-to-one meeting; one thing is clear.",
+        "Agreed at ELT on 4/11/24; contracts end by 31.03.25 and the trust formed five years ago.",
+        "Headcount rose in 2020.1 Locally it fell.[4] Ring option 2 for Band 5, pay point 3.",
+        "Notes\n1 Published national statistics.\n2 Trusts' annual reports.",
     ],
 )
 def test_things_that_are_not_figures(nlp, sentence):
@@ -227,4 +230,76 @@ def test_row_labels_and_thousands_captions_give_units(nlp):
         ("4.6", 4.6, "percent"),
         ("2,100", 2100000, "GBP"),
         ("1,780", 1780000, "GBP"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Sickness rose 0.6 percentage points.",
+            [("0.6 percentage points", 0.6, "percent", "percent")],
+        ),
+        ("Spend fell by about a sixth.", [("a sixth", 16.67, "percent", "percent")]),
+        ("Nights were paid at time plus a third.", [("a third", 33.33, "percent", "percent")]),
+        (
+            "Nobody voted for a third fewer appointments.",
+            [("a third", 33.33, "percent", "percent")],
+        ),
+        (
+            "It is 1 in 9 of its 108-strong team.",
+            [
+                ("1", 1, "people", "count"),
+                ("9", 9, "people", "count"),
+                ("108", 108, "people", "count"),
+            ],
+        ),
+        (
+            "It froze 22 vacant posts, and says another 15 may go.",
+            [("22", 22, "people", "count"), ("15", 15, "people", "count")],
+        ),
+        (
+            "Its 12 posts are mostly vacant. The campaign says 7 of the 12 are filled.",
+            [
+                ("12", 12, "people", "count"),
+                ("7", 7, "people", "count"),
+                ("12", 12, "people", "count"),
+            ],
+        ),
+        (
+            "It breached the cap on 1,140 shifts, against 3,970 the year before.",
+            [("1,140", 1140, "count", "count"), ("3,970", 3970, "count", "count")],
+        ),
+        (
+            "The trust's 2019 staff survey had a 47% response rate.",
+            [("47%", 47, "percent", "percent")],
+        ),
+        (
+            "You may appeal to a panel of 3 within 10 working days.",
+            [("3", 3, "people", "count"), ("10", 10, "count", "count")],
+        ),
+    ],
+)
+def test_forms_from_the_third_dev_round(nlp, sentence, expected):
+    assert figures_of(nlp, sentence) == expected
+
+
+LISTS_AND_RANKS = """Workforce by staff group (WTE, month 7)
+• Medical: 1,032; 9 consultant posts out to advert
+• Estates and facilities: 702
+
+Rank | Trust | Agency as % of pay
+1 | Wessex Valley | 1.2%
+28 | Kingsmere Hospitals | 7.9%"""
+
+
+def test_list_headings_give_units_and_rank_columns_are_labels(nlp):
+    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", LISTS_AND_RANKS)]))
+    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
+    assert found == [
+        ("1,032", 1032, "people"),
+        ("9", 9, "people"),
+        ("702", 702, "people"),
+        ("1.2%", 1.2, "percent"),
+        ("7.9%", 7.9, "percent"),
     ]
