@@ -8,7 +8,8 @@ processes and hands the results back to the reactor as awaitables.
   started as early as the crawl process can (`start_forkserver`), while Scrapy is starting
   on the other core. None is forked from Scrapy's process, which may run threads.
 - They run at a lower priority, so the reactor, the one process every page passes through,
-  is never kept waiting for a core by extraction.
+  is never kept waiting for a core by extraction, and they leave Ctrl-C to the crawl
+  process, which stops gracefully.
 - This module imports none of the reading code: the crawl process itself never loads
   trafilatura, htmldate or pypdf.
 
@@ -19,6 +20,7 @@ import asyncio
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import signal
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -66,8 +68,7 @@ class ReaderPool:
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("forkserver"),
-            initializer=os.nice,
-            initargs=(WORKER_NICENESS,),
+            initializer=_start_worker,
         )
 
     async def read(self, item: Page, since: str | None) -> PageRead:
@@ -94,6 +95,14 @@ class ReaderPool:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+
+def _start_worker() -> None:
+    os.nice(WORKER_NICENESS)
+    # Ctrl-C reaches the whole process group. The crawl process stops gracefully and shuts
+    # the pool down; a worker interrupted mid-page would instead fail a page that a resumed
+    # crawl then never fetches again.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _read_page(item: Page, since: str | None) -> PageRead:

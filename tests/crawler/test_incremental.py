@@ -1,6 +1,14 @@
 """Re-crawls fetch only what is new or changed; an interrupted crawl resumes from its JOBDIR."""
 
-from tests.crawler.conftest import rows
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.crawler.conftest import rows, run_test_crawl
 from tests.crawler.server import SITE
 
 NEW_ARTICLE = """<!DOCTYPE html>
@@ -123,3 +131,70 @@ def test_a_finished_crawl_starts_afresh_next_time(crawl, site_server):
     crawl("test-union")
 
     assert site_server.requests_for("/feeds/union.atom")  # no JOBDIR left to skip it
+
+
+def _article(number: int) -> str:
+    words = " ".join(f"item{number}x{n}" for n in range(3000))  # keeps the workers busy
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Trust {number} to cut posts | Wessex Valley Gazette (sample)</title>
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="2025-03-{1 + number % 28:02d}T08:00:00Z">
+</head><body><article><h1>Trust {number} to cut posts</h1>
+<p>NHS trust number {number} will cut {number} administrative posts through a voluntary
+redundancy scheme, its board said. Staff face job losses as the workforce shrinks.</p>
+<p>{words}</p></article></body></html>"""
+
+
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        for task in os.listdir(f"/proc/{parent}/task"):
+            children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
+            found += map(int, children)
+            stack += map(int, children)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_ctrl_c_stops_the_crawl_gracefully_and_it_resumes(
+    db_path, sources_file, site_server, tmp_path
+):
+    count = 400
+    for number in range(count):
+        site_server.add_page(f"/bulk/{number}.html", _article(number), "text/html; charset=utf-8")
+    urls = "".join(f"<url><loc>{{{{BASE}}}}/bulk/{n}.html</loc></url>" for n in range(count))
+    sitemap = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    site_server.add_page("/sitemap-index.xml", sitemap, "application/xml")
+    busy = {"CONCURRENT_REQUESTS": 8, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+    results: list = []
+    crawling = threading.Thread(
+        target=lambda: results.append(
+            run_test_crawl(db_path, sources_file, "test-sitemap", settings=busy)
+        )
+    )
+    crawling.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if db_path.exists() and rows(db_path, "SELECT count(*) FROM documents")[0][0] >= 20:
+            break
+        time.sleep(0.2)
+    # Ctrl-C in a terminal reaches the crawl process and its reading workers alike.
+    for pid in _descendants(os.getpid()):
+        if "python" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+            os.kill(pid, signal.SIGINT)
+    crawling.join(timeout=60)
+
+    assert not crawling.is_alive(), "the crawl hung after Ctrl-C"
+    [first] = results
+    assert not first.finished and first.failed == 0
+    assert rows(db_path, "SELECT count(*) FROM crawl_pages WHERE outcome = 'failed'") == [(0,)]
+    site_server.clear_log()
+
+    second = run_test_crawl(db_path, sources_file, "test-sitemap", settings=busy)
+
+    assert second.finished and second.failed == 0
+    bulk = "SELECT count(*) FROM documents WHERE url LIKE '%/bulk/%'"
+    assert rows(db_path, bulk) == [(count,)]
+    refetched = [p for p in site_server.paths_requested() if p.startswith("/bulk/")]
+    assert len(refetched) == len(set(refetched)) == count - first.stored
