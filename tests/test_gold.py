@@ -110,7 +110,7 @@ def test_split_and_documents():
     names = [path.name for paths in groups.values() for path in paths]
     assert len(names) == len(set(names)), "a document name is used in both docs/ and dev/"
     for path in groups["docs"] + groups["dev"]:
-        assert re.fullmatch(r"\d\d-[a-z0-9-]+\.txt", path.name), path.name
+        assert re.fullmatch(r"\d{2,3}-[a-z0-9-]+\.txt", path.name), path.name
         assert path.with_name(f"{path.stem}.gold.json").is_file(), f"{path.name} has no gold"
         text = path.read_text(encoding="utf-8")
         assert 300 <= len(text.split()) <= 700, f"{path.name}: {len(text.split())} words"
