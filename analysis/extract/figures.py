@@ -69,6 +69,7 @@ class FigureWords:
     people_groups: frozenset[str]
     speaker_verbs: frozenset[str]
     one_idioms: frozenset[str]
+    collectives: frozenset[str]
     scanner: re.Pattern = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -93,6 +94,7 @@ class FigureWords:
             people_groups=frozenset(units["people_groups"]),
             speaker_verbs=frozenset(units["speaker_verbs"]),
             one_idioms=frozenset(skip["one_idioms"]),
+            collectives=frozenset(units["collectives"]),
         )
 
 
@@ -111,11 +113,13 @@ def _scanner(words: FigureWords) -> re.Pattern:
     streets = "|".join(sorted(words.streets, key=len, reverse=True))
     street = rf"(?-i:(?:[A-Z][\w'’-]+\s+){{0,2}}(?:{streets}))"  # capitalised, whatever the flags
     fraction = "|".join(
-        re.escape(w).replace(r"\ ", r"\s+")
+        re.escape(w).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
         for w in sorted(words.fraction_words, key=len, reverse=True)
     )
+    digit_word = "|".join([*(w for w, v in words.number_words.items() if v < 10), "nought"])
     spelled = (
         rf"(?:{number_word})(?:[-\s](?:{number_word}))?"
+        rf"(?:\s+point(?:\s+(?:{digit_word})\b)+)?"  # "four point two million"
         rf"(?:\s+(?:and\s+)?(?:hundred|thousand|million|billion)(?:\s+(?:and\s+)?(?:{number_word}))?)*"
     )
     # Alternatives are tried in order at each position: what is *not* a figure comes first.
@@ -128,7 +132,9 @@ def _scanner(words: FigureWords) -> re.Pattern:
           | \b\d{{1,4}}(?:[-–]\d{{1,4}})?[a-z]?\s+{street}\b                    # 79 Whitehall
           | \b\d{{4}}-\d{{2}}-\d{{2}}\b                                          # 2025-03-27
           | \b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2}}(?:\d{{2}})?\b                # 4/11/24, 31.03.25
-          | \b(?:{_NUM}|{number_word})\s+(?:year|month|week|day)s?\s+ago\b      # five years ago
+          | \b(?:{_NUM}|{number_word})\s+(?:year|month|week|day)s?\s+(?:ago|earlier)\b
+                                                                    # five years ago, 2 days earlier
+          | \b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?\b                       # 18:30, 18:30:05
           | ^\s*\d{{1,2}}(?=\s+(?-i:[A-Z][a-z]+\b)(?!\s*[|:]))          # 1 Come to the meeting
           | \b\d{{4}}\s?[/-]\s?\d{{2,4}}\b                                   # 2024/25, 2016-17
           | \b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:,|and|&|to|-|–)\s*\d{{1,2}}(?:st|nd|rd|th)?)*
@@ -138,10 +144,12 @@ def _scanner(words: FigureWords) -> re.Pattern:
           | \(?\b0\d{{2,4}}\)?[\s-]?\d{{3,4}}[\s-]?\d{{3,4}}\b                # 0808 100 2210
           | \b\d{{1,2}}[.:]\d{{2}}\s?(?:am|pm|a\.m\.|p\.m\.)                  # 12.30pm
           | \b\d+(?:st|nd|rd|th)\b                                           # 3rd
+          | \b(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:first|second|third
+            |fourth|fifth|sixth|seventh|eighth|ninth)\b                     # twenty-second
           | \b\d+/\d+\b                                                      # 24/7
           | \b[A-Za-z]+-\d+\b                                                # COVID-19
           | \b\d{{4}}s\b                                                     # 1990s
-          | \[\d{{1,3}}\]                                                   # [4] a footnote
+          | \[\d+\]                                                  # [4] a footnote, [107412]
           | \b(?:19|20)\d\d\.\d{{1,2}}(?=\s+(?-i:[A-Z])|\s*$)                # 2020.1 Locally
           | (?<![\d.,£])\b0\d+\b(?![.,]\d)                                  # 0871: a leading zero
           | \d+(?:\.\d+){{2,}}%?                                             # 1.2.3, 1.2.3%
@@ -152,7 +160,7 @@ def _scanner(words: FigureWords) -> re.Pattern:
       | (?P<percent>(?P<pct_num>{_NUM})\s?(?:%|per\s?cent\b|percent\b|percentage\s+points?\b))
       | (?P<spelled_percent>\b(?P<sp_words>{spelled})\s+(?:per\s?cent|percent)\b)
       | (?P<hyphen_duration>\b(?P<hd_num>\d+|{number_word})-(?P<hd_unit>year|month)s?\b)
-      | (?P<number>(?<![\w.,£$])(?:{_NUM})(?:\s+and\s+a\s+half\b|\s?(?P<num_scale>{_SCALE}))?
+      | (?P<number>(?<![\w.,£$])(?:{_NUM})(?:½|\s+and\s+a\s+half\b|\s?(?P<num_scale>{_SCALE}))?
                    (?![\w£$%]|[.,/]\d))
       | (?P<fraction>\b(?:{fraction})\b)
       | (?P<spelled>\b(?:a\s+(?:dozen|hundred|thousand|million|billion)|{spelled})
@@ -183,19 +191,25 @@ def _spelled_value(text: str, words: FigureWords) -> Decimal | None:
         whole = _spelled_value(_AND_A_HALF.sub("", text), words)
         return None if whole is None else whole + Decimal("0.5")
     total, current = Decimal(0), Decimal(0)
+    decimals = None  # the digits after "point", spoken one by one
     for word in re.split(r"[-\s]+", text.lower()):
         if word in ("a", "and"):
             continue
-        if word in words.number_words:
+        if word == "point":
+            decimals = ""
+        elif decimals is not None and (word == "nought" or words.number_words.get(word, 10) < 10):
+            decimals += str(words.number_words.get(word, 0))
+        elif word in words.number_words:
             current += words.number_words[word]
         elif word == "hundred":
             current = max(current, Decimal(1)) * 100
         elif word in ("thousand", "million", "billion"):
+            current += Decimal(f"0.{decimals}") if decimals else 0
             total += max(current, Decimal(1)) * words.scales[word]
-            current = Decimal(0)
+            current, decimals = Decimal(0), None
         else:
             return None
-    return total + current
+    return total + current + (Decimal(f"0.{decimals}") if decimals else 0)
 
 
 def find_figures(doc: Doc, words: FigureWords) -> list[Figure]:
@@ -254,8 +268,8 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
     else:
         scale_word = groups.get("num_scale") or ""
         value = _decimal(text[: len(text) - len(scale_word)].strip() if scale_word else text)
-        if _AND_A_HALF.search(text):  # "2 and a half years"
-            whole = _decimal(text.split()[0])
+        if _AND_A_HALF.search(text) or text.endswith("½"):  # "2 and a half years", "2½"
+            whole = _decimal(text.split()[0].rstrip("½"))
             value = None if whole is None else whole + Decimal("0.5")
         scale = (groups.get("num_scale") or "").lower()
         if value is not None and scale:
@@ -269,13 +283,19 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
         unit = "people"  # "312 replied", "nine out of ten said"
     if unit is None and re.match(r"\s+of\s+(?:us|you)\b", doc.text[span.end_char :]):
         unit = "people"  # "two hundred of us"
+    if re.search(r"\bn\s?=\s?$", doc.text[max(0, start - 4) : start]):
+        unit = "people"  # "n=612": the size of a survey sample
     if re.match(r"[-–]strong\b", doc.text[span.end_char :]):
         unit = "people"  # "its 108-strong team"
+    year_like = kind == "number" and re.fullmatch(r"(19|20)\d\d", text) and unit is None
     if unit in (None, "count"):  # "a population of around 800,000 relies on…"
-        unit = _of_unit(span, words, bare=unit is None) or unit or _copula_unit(span, words)
+        unit = _of_unit(span, words, bare=unit is None) or unit
+        unit = unit or (None if year_like else _copula_unit(span, words))
     following = doc[span.end].lower_ if span.end < len(doc) else ""
     if following in ("pound", "pounds"):
         unit = "GBP"  # "twenty million pounds"
+    if following == "grand" and kind in ("number", "spelled"):
+        value, unit = value * 1000, "GBP"  # "forty grand"
     if following in ("decade", "decades") and value is not None:
         value, unit = value * 10, "years"  # "two decades"
     modifies_noun = span.end < len(doc) and doc[span.end].dep_ == "compound"
@@ -300,6 +320,9 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
         return False
     if span.start_char and doc.text[span.start_char - 1] in "-–":
         return False  # "one-to-one"
+    sentence = span.sent
+    if span.start == sentence.start and _ANOTHER.match(doc.text[sentence.end_char :]):
+        return False  # "One finance director said ... Another warned": a contrast
     if _pair_gap(doc.text[span.end_char :], words):
         return True  # "one in ten", "one out of five"
     unit = _unit_noun(span, words)
@@ -309,6 +332,7 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
     return unit == "count" and after.pos_ == "NOUN" and before not in ("the", "this", "that")
 
 
+_ANOTHER = re.compile(r"\s*(?:Another|A second)\b")
 _PAIR_GAP = re.compile(r"\s*(?:[a-z]+\s+)?(?:in|out\s+of)\s+(?:every\s+)?(?=\w)", re.IGNORECASE)
 
 
@@ -333,7 +357,7 @@ _PROPORTION_BEFORE = ("by", "about", "around", "nearly", "almost", "roughly", "t
 def _fraction(doc, span, text, words, make) -> Figure | None:
     """ "half of all staff" is 50 percent; "the second half of the year" and "a third round"
     are not proportions."""
-    phrase = " ".join(text.lower().split())
+    phrase = " ".join(re.split(r"[\s-]+", text.lower()))  # "two-fifths" is "two fifths"
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     if before in _ORDINAL_CONTEXT or after in ("-", "time", "term", "year", "hour", "day"):
@@ -341,13 +365,16 @@ def _fraction(doc, span, text, words, make) -> Figure | None:
     beyond = doc[span.end + 1].lower_ if span.end + 1 < len(doc) else ""
     if phrase == "half" and after == "a" and beyond in words.months | words.years:
         return make(Decimal("0.5"), "months" if beyond in words.months else "years")
+    acts = span.end < len(doc) and doc[span.end].pos_ in ("VERB", "AUX")  # "a quarter worked"
     if (
         phrase.startswith(("a ", "one "))
         and after not in ("of", "the", "their", "its", "a", "an") + _COMPARATIVES
         and before not in _PROPORTION_BEFORE
+        and not acts
     ):
         return None
-    return make(Decimal(str(words.fraction_words[phrase])), "percent")
+    value = words.fraction_words.get(phrase, words.fraction_words.get(phrase.replace(" ", "-")))
+    return make(Decimal(str(value)), "percent")
 
 
 def _in_title(doc: Doc, span: Span) -> bool:
@@ -393,13 +420,19 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
         if index >= len(doc) or "\n" in doc[index - 1].text_with_ws:
             break  # a noun on the next line counts something else
         token = doc[index]
-        lower = token.lower_
+        lower = _word(token)
+        if index == span.end and token.pos_ == "NUM" and token.like_num:
+            break  # "2,210 two years earlier": the noun is the second number's
         if lower in words.months and not determined:
             return "months"
         if lower in words.years and not determined:
             return "years"
         determined = determined or token.pos_ == "DET"
-        if lower in words.people or token.lemma_.lower() in words.people:
+        if lower in words.people or _word(token, lemma=True) in words.people:
+            head = token.head
+            collective = lower in words.collectives and token.dep_ == "compound"
+            if collective and head.i > token.i and head.pos_ == "NOUN":
+                return _noun_unit(head, words)  # "21 workforce plans" count plans
             return "people"
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound", "amod"):
             if span.end <= token.head.i < index + 4 and token.head.i > token.i:
@@ -415,10 +448,12 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
             and index + 1 < len(doc)
             and doc[index + 1].pos_ in ("ADJ", "NOUN")
         )  # "410 management and administrative posts"
+        participle = token.tag_ == "VBN" and token.dep_ == "amod"  # "1,050 registered nurses"
         if (
             token.pos_ not in ("ADJ", "ADV", "NOUN", "PROPN", "PUNCT", "DET", "PRON", "NUM")
             and (lower not in ("of", "-", "full", "time", "whole"))
             and not between_modifiers
+            and not participle
         ):
             break
         if token.is_punct and lower not in ("-", "'", "’"):
@@ -426,7 +461,13 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
         index += 1
     head = span.root.head
     same_line = "\n" not in doc.text[min(head.idx, span.start_char) : max(head.idx, span.end_char)]
-    if span.root.dep_ in ("nummod", "quantmod") and head.pos_ in ("NOUN", "PROPN") and same_line:
+    own = not (span.end < head.i and doc[span.end].like_num)  # "2,210 two years earlier"
+    if (
+        span.root.dep_ in ("nummod", "quantmod")
+        and head.pos_ in ("NOUN", "PROPN")
+        and same_line
+        and own
+    ):
         return _noun_unit(head, words)
     return _label_unit(span, words)
 
@@ -440,16 +481,26 @@ def _label_unit(span: Span, words: FigureWords) -> str | None:
     if colon < 1 or doc[colon].text != ":":
         return None
     for token in reversed(doc[max(0, colon - 8) : colon]):
-        if "\n" in token.text_with_ws:
-            break
+        if "\n" in token.text_with_ws or token.like_num:
+            break  # "53 votes were cast: 34 and 19": a breakdown of the label's number
         # "Posts the trust wants to lose: two hundred": a people noun anywhere in the label
         if token.pos_ in ("NOUN", "PROPN") and _noun_unit(token, words) == "people":
             return "people"
     return None
 
 
+_NOTE_MARK = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+
+
+def _word(token, lemma: bool = False) -> str:
+    """The token's lowercase text (or lemma) without a footnote mark: "nurses.⁶" → "nurses"."""
+    text = (token.lemma_ if lemma else token.text).lower()
+    bare = text.rstrip(_NOTE_MARK)
+    return bare.rstrip(".") if bare != text else text
+
+
 def _noun_unit(token, words: FigureWords) -> str:
-    lower, lemma = token.lower_, token.lemma_.lower()
+    lower, lemma = _word(token), _word(token, lemma=True)
     if lower in words.people or lemma in words.people:
         return "people"
     if lower in words.months:
@@ -463,14 +514,21 @@ def _copula_unit(span: Span, words: FigureWords) -> str | None:
     """ "Another 109 are nursing posts", "redundancies will be fewer than 20"."""
     root = span.root
     verb = root.head
+    measure = words.measure_verbs
+    if root.dep_ == "pobj" and verb.pos_ == "ADP" and verb.head.lemma_.lower() in measure:
+        root, verb = verb, verb.head  # "membership stood at 1,214"
     if verb.lemma_ == "be" and root.dep_ in ("nsubj", "attr"):
         roles = ("nsubj", "attr")
-    elif verb.lemma_.lower() in words.measure_verbs and root.dep_ in ("dobj", "pobj", "npadvmod"):
+    elif verb.lemma_.lower() in measure and root.dep_ in ("dobj", "pobj", "npadvmod", "prep"):
         roles = ("nsubj",)  # "vacancies top 112,000"
     else:
         return None
     for other in verb.children:
         if other is not root and other.dep_ in roles and other.pos_ == "NOUN":
+            if other.lower_ in ("number", "total", "level", "size"):  # "the number of staff"
+                of = [c for c in other.children if c.lower_ == "of"]
+                counted = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+                other = counted[0] if counted else other
             unit = _noun_unit(other, words)
             return unit if unit != "count" else None
     return None
@@ -537,7 +595,7 @@ def _share_proportion(doc: Doc, first: Figure, second: Figure, words: FigureWord
             figure.unit, figure.kind, figure.bare = unit, UNIT_KINDS[unit], False
 
 
-_MONEY_SCALE = re.compile(rf"\d\s?({_SCALE})\s*(?:pounds)?$", re.IGNORECASE)
+_MONEY_SCALE = re.compile(rf"(?:\d\s?|\s)({_SCALE})\s*(?:pounds)?$", re.IGNORECASE)
 
 
 def _share_money_scale(first: Figure, second: Figure, words: FigureWords) -> None:
@@ -561,14 +619,19 @@ def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
         elif _RANGE_GAP.fullmatch(gap) and first.unit == "count":
             first.unit, first.kind = second.unit, second.kind
             first.bare = first.bare and second.bare
+            if second.unit == "GBP":  # "eleven to thirteen million pounds"
+                _share_money_scale(first, second, words)
         elif _RANGE_GAP.fullmatch(gap) and first.unit == "GBP" and second.kind != "percent":
-            if second.bare and second.unit == "count":  # "£2-3m": the second sum is money too
+            scaled = second.unit == "count" and _MONEY_SCALE.search(second.text)
+            if (second.bare and second.unit == "count") or scaled:  # "£2-3m", "£15-20bn gap"
                 second.unit, second.kind, second.bare = "GBP", "money", False
             if second.unit == "GBP":
                 _share_money_scale(first, second, words)
     for index, figure in enumerate(figures):
         if figure.bare and index > 0:
             _share_with_earlier(doc, figures[:index], figure)
+        if figure.unit == "count" and index > 0 and _POINTS.match(doc.text[figure.end :]):
+            _points_of_percent(doc, figures[index - 1], figure)
         if figure.unit != "count" or index == 0:
             continue
         root = doc.char_span(figure.start, figure.end, alignment_mode="expand").root
@@ -577,6 +640,17 @@ def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
         for earlier in figures[:index]:
             if earlier.start <= root.head.idx < earlier.end and earlier.kind == "count":
                 figure.unit = earlier.unit
+
+
+_POINTS = re.compile(r"\s?-?\s?points?\b", re.IGNORECASE)
+
+
+def _points_of_percent(doc: Doc, before: Figure, figure: Figure) -> None:
+    """ "58% would recommend, up three points", "38% ..., a 14-point rise": points after a
+    percentage in the same sentence are percentage points."""
+    sentence = doc.char_span(figure.start, figure.end, alignment_mode="expand").sent
+    if before.unit == "percent" and before.start >= sentence.start_char:
+        figure.unit, figure.kind, figure.bare = "percent", "percent", False
 
 
 _CONTINUING = re.compile(r"(?:\banother|\bfurther|\bremaining|\bother)\s+$", re.IGNORECASE)
@@ -601,6 +675,9 @@ def _share_with_earlier(doc: Doc, earlier: list[Figure], figure: Figure) -> None
     for before in reversed(earlier):
         if before.start < sentence.start_char or "\n" in doc.text[before.end : figure.start]:
             return  # a list item or table row on another line is not the same list
+        if before.unit == "GBP" and figure.unit == "count" and _MONEY_SCALE.search(figure.text):
+            figure.unit, figure.kind = "GBP", "money"  # "from £31.4m a year to 15.7 million"
+            return
         if before.kind == "count" and not before.bare:
             figure.unit = before.unit
             return

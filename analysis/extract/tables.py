@@ -9,6 +9,8 @@ A table is a block of two or more lines whose cells are split by "|" or by runs 
 more spaces. A number in brackets is the accountant's negative; its size is what is kept.
 A column headed "Reduction", "Change" or "Variance" with no unit of its own measures what
 the column before it measures; the numbers under "Band" or "Year" are labels, not figures.
+The caption may also be the block's first line, with no blank line before the header, and
+headers may be years ("Directorate | 2025 | 2026").
 """
 
 import re
@@ -19,7 +21,8 @@ from analysis.extract.figures import PATTERNS
 
 _PIPE_SPLIT = re.compile(r"\s*\|\s*")
 _SPACE_SPLIT = re.compile(r"\s{2,}")
-_NUMBER_CELL = re.compile(r"\(?-?[£$]?\d[\d,]*(?:\.\d+)?\)?%?")
+_NUMBER_CELL = re.compile(r"\(?[-−–]?[£$]?\d[\d,]*(?:\.\d+)?\)?%?")
+_YEAR_CELL = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,14 @@ def table_units(block: str, caption: str | None) -> list[tuple[int, int, ColumnU
     """(start, end, unit) for each numeric data cell of `block` that its column or the
     caption gives a unit; empty when the block is not a table."""
     lines = block.split("\n")
+    above = next((i for i, line in enumerate(lines) if "|" in line), 0)
+    if 0 < above <= 3 and len(lines) - above >= 2 and all("|" in line for line in lines[above:]):
+        # "Table 1. Management WTE (£000)" on the lines above the header: the caption
+        own = "\n".join(lines[:above])
+        caption = own if unit_hint(own) or not caption else caption
+        offset = len(own) + 1
+        found = table_units("\n".join(lines[above:]), caption)
+        return [(start + offset, end + offset, unit) for start, end, unit in found]
     if len(lines) < 2:
         return []
     piped = sum("|" in line for line in lines) >= len(lines) - 1
@@ -106,12 +117,14 @@ def table_units(block: str, caption: str | None) -> list[tuple[int, int, ColumnU
     if not piped and sum(len(row) >= 2 for row in rows) < len(rows) - 1:
         return []
     header, width = rows[0], len(rows[0])
-    if width < 2 or any(_NUMBER_CELL.fullmatch(text) for _, _, text in header[1:]):
+    numbers = [text for _, _, text in header[1:] if not _YEAR_CELL.fullmatch(text)]
+    if width < 2 or any(_NUMBER_CELL.fullmatch(text) for text in numbers):
         return []  # no header row: not a table we can read
     table_unit = unit_hint(caption or "")
     column_units = _column_units([text for _, _, text in header], table_unit)
     # A unit the header states outright beats one the row label states, which beats the
-    # caption's: "Sickness absence (%)" under "Plan | Actual".
+    # caption's: "Sickness absence (%)" under "Plan | Actual"; but a row of money or
+    # percentages under a header of people keeps its own unit.
     stated = [unit if unit_hint(text) or unit == _LABEL_COLUMN else None
               for unit, (_, _, text) in zip(column_units, header, strict=True)]  # fmt: skip
     found = []
@@ -123,6 +136,8 @@ def table_units(block: str, caption: str | None) -> list[tuple[int, int, ColumnU
             range(width - 1, -1, -1), reversed(row), strict=False
         ):
             unit = stated[column] or row_unit or column_units[column]
+            if row_unit and row_unit.unit in ("GBP", "percent") and unit.unit == "people":
+                unit = row_unit  # "Total resource cost (£000)" under "Compulsory redundancies"
             first_is_label = column == 0 and unit == _LABEL_COLUMN  # "Rank" first
             if (column > 0 or first_is_label) and unit and _NUMBER_CELL.fullmatch(text):
                 found.append((line_start + start, line_start + end, unit))

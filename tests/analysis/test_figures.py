@@ -303,3 +303,89 @@ def test_list_headings_give_units_and_rank_columns_are_labels(nlp):
         ("1.2%", 1.2, "percent"),
         ("7.9%", 7.9, "percent"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Two-fifths of trusts agreed.", [("Two-fifths", 40, "percent", "percent")]),
+        ("Nine-tenths of the gap is pay.", [("Nine-tenths", 90, "percent", "percent")]),
+        ("Staff said a quarter worked late.", [("a quarter", 25, "percent", "percent")]),
+        (
+            "Costs fall to twelve point five million pounds.",
+            [("twelve point five million", 12500000, "GBP", "money")],
+        ),
+        ("She was offered forty grand.", [("forty", 40000, "GBP", "money")]),
+        (
+            "Exit costs may be nine to ten million pounds.",
+            [("nine", 9000000, "GBP", "money"), ("ten million", 10000000, "GBP", "money")],
+        ),
+        (
+            "It is part of a £15-20bn efficiency gap.",
+            [("£15", 15000000000, "GBP", "money"), ("20bn", 20000000000, "GBP", "money")],
+        ),
+        (
+            "Spend falls from £31m a year to around 15.5 million.",
+            [("£31m", 31000000, "GBP", "money"), ("15.5 million", 15500000, "GBP", "money")],
+        ),
+        ("Payback takes 2½ years.", [("2½", 2.5, "years", "duration")]),
+        ("Bulletin at 18:30:05 tonight, 19:00 tomorrow.", []),
+        ("Question [107412] was tabled.", []),
+        (
+            "Referrals rose to 2,640, up from 2,210 two years earlier.",
+            [("2,640", 2640, "count", "count"), ("2,210", 2210, "count", "count")],
+        ),
+        ("The board meets on the twenty-second of May.", []),
+        ("Motion 3 was carried, as noted in minute 39.", []),
+        (
+            "Some 58% would recommend it, up three points.",
+            [("58%", 58, "percent", "percent"), ("three", 3, "percent", "percent")],
+        ),
+        (
+            "A response rate of 27%; n=612.",
+            [("27%", 27, "percent", "percent"), ("612", 612, "people", "count")],
+        ),
+        (
+            "It is 1.5 hours for each of its 1,050 registered nurses.⁶",
+            [("1.5", 1.5, "count", "count"), ("1,050", 1050, "people", "count")],
+        ),
+        ("Membership stood at 1,214 in January.", [("1,214", 1214, "people", "count")]),
+        ("Of the trusts, 21 published workforce plans.", [("21", 21, "count", "count")]),
+        ("Around 420 children are on each list.", [("420", 420, "people", "count")]),
+        (
+            "One chair said it was fair. Another disagreed.",
+            [],
+        ),
+    ],
+)
+def test_forms_from_the_fourth_dev_round(nlp, sentence, expected):
+    assert figures_of(nlp, sentence) == expected
+
+
+CAPTION_IN_BLOCK = """C4. Workforce (WTE, at 31 March)
+Directorate | 2025 | 2026
+Finance | 96.4 | 80.0
+Total | 520.9 | 424.1
+
+Exit packages
+Cost band | Compulsory redundancies | Other departures | Total number
+<£10,000 | 3 | 7 | 10
+Total resource cost (£000) | 142 | 166 | 308"""
+
+
+def test_captions_in_the_block_year_headers_and_money_rows_under_people(nlp):
+    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", CAPTION_IN_BLOCK)]))
+    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
+    assert found == [
+        ("96.4", 96.4, "people"),
+        ("80.0", 80, "people"),
+        ("520.9", 520.9, "people"),
+        ("424.1", 424.1, "people"),
+        ("£10,000", 10000, "GBP"),
+        ("3", 3, "people"),
+        ("7", 7, "people"),
+        ("10", 10, "people"),
+        ("142", 142000, "GBP"),
+        ("166", 166000, "GBP"),
+        ("308", 308000, "GBP"),
+    ]
