@@ -6,7 +6,9 @@ NHSCUTS_SCREENSHOTS to a folder to keep a screenshot of each page (`make screens
 
 import csv
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -42,14 +44,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+NHSCUTS = Path(sys.executable).with_name("nhscuts")
+
+
 @pytest.fixture(scope="module")
-def server(sample_db, tmp_path_factory):
+def framed_db(sample_db, tmp_path_factory):
+    """The sample corpus after `nhscuts embed` and `nhscuts frames`, as a user runs them."""
+    path = tmp_path_factory.mktemp("framed") / "corpus.db"
+    shutil.copyfile(sample_db, path)
+    for stage in ("embed", "frames"):
+        done = subprocess.run(
+            [str(NHSCUTS), stage, "--db", str(path)], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, f"nhscuts {stage} failed:\n{done.stdout}\n{done.stderr}"
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(framed_db, tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    nhscuts = Path(sys.executable).with_name("nhscuts")
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [str(nhscuts), "serve", "--db", str(sample_db), "--port", str(port)],
+            [str(NHSCUTS), "serve", "--db", str(framed_db), "--port", str(port)],
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -177,8 +194,16 @@ def test_figures_page_loads(server, page):
     screenshot(page, "figures")
 
 
-def test_framings_page_loads(server, page):
+def test_framings_page_maps_the_paragraphs(server, page, framed_db):
+    with sqlite3.connect(framed_db) as conn:
+        framed = conn.execute("SELECT count(*) FROM paragraph_frames").fetchone()[0]
+        clusters = conn.execute("SELECT count(*) FROM frame_clusters").fetchone()[0]
     page.goto(f"{server}/framings")
-    settle(page, "Framings")
-    expect(page.get_by_text("Run nhscuts embed and nhscuts frames")).to_be_visible()
+    settle(page, "Partnership–opposition balance over time")
+    expect(page.get_by_text(f"{framed} framed paragraphs")).to_be_visible()
+    page.wait_for_selector("canvas, svg.marks", state="attached")  # the map, drawn
+    assert clusters > 0
+    expanders = page.locator('[data-testid="stExpander"]')
+    expect(expanders.filter(has_text="paragraphs · mean framing")).to_have_count(clusters)
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)  # the balance table
     screenshot(page, "framings")
