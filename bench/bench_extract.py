@@ -16,7 +16,7 @@ import json
 import re
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import spacy
@@ -152,6 +152,32 @@ def accuracy(full, plain, show_errors: bool = False, with_test: bool = True) -> 
                 row.append(f"{p:.2f} / {r:.2f} / {f:.2f}")
             gold_count = scores["nhscuts"][field]["tp"] + scores["nhscuts"][field]["fn"]
             print(f"  {field:14} {row[0]:>24}   {row[1]:>24}   (gold {gold_count})")
+        print_figures_by_unit([(ours(results[d[1]]), expected(d[3])) for d in chosen])
+
+
+def print_figures_by_unit(pairs: list[tuple[dict, dict]]) -> None:
+    """Figures scored per gold unit, and how many errors are a right value in the wrong
+    unit: where the extractor goes wrong, in aggregate, without listing any item."""
+    by_unit = defaultdict(Counter)
+    confused = 0
+    for predicted, truth in pairs:
+        got, want = Counter(predicted["figures"]), Counter(truth["figures"])
+        for (_, unit), count in (got & want).items():
+            by_unit[unit]["tp"] += count
+        for (_, unit), count in (got - want).items():
+            by_unit[unit]["fp"] += count
+        for (_, unit), count in (want - got).items():
+            by_unit[unit]["fn"] += count
+        extra = Counter(value for value, _ in (got - want).elements())
+        missed = Counter(value for value, _ in (want - got).elements())
+        confused += sum((extra & missed).values())
+    cells = []
+    for unit in sorted(by_unit, key=lambda u: -(by_unit[u]["tp"] + by_unit[u]["fn"])):
+        precision, recall, f1 = prf(*(by_unit[unit][key] for key in ("tp", "fp", "fn")))
+        gold = by_unit[unit]["tp"] + by_unit[unit]["fn"]
+        cells.append(f"{unit} {precision:.2f}/{recall:.2f}/{f1:.2f} ({gold})")
+    print(f"  {'figures by unit':14} P/R/F1 (gold): " + ", ".join(cells))
+    print(f"  {'':14} right value, wrong unit: {confused} of the errors")
 
 
 def print_errors(documents, results) -> None:
