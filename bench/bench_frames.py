@@ -82,16 +82,17 @@ def paragraph_accuracy(corpus, options, codebook, exemplars):
     train = [row for row in rows if row.split == "train"]
     heldout = [row for row in rows if row.split == "heldout"]
     majority = Counter(row.label for row in train).most_common(1)[0][0]
-    paragraphs, sentences = stance_inputs(corpus, [row.text for row in heldout], options)
+    texts = [row.text for row in heldout]
+    paragraphs, sentences = stance_inputs(corpus, texts, options)
     features = stance_features(paragraphs, sentences, exemplars, codebook.labels)
     predictors = {
         f"majority class ({majority})": lambda: [majority] * len(heldout),
         "keyword rule": lambda: [keyword_label(row.text) for row in heldout],
-        "plain similarity": lambda: labels_of(SimilarityScorer(), features, paragraphs),
+        "plain similarity": lambda: labels_of(SimilarityScorer(), features, paragraphs, texts),
     }
     trained = LogisticScorer.load()
     if trained and trained.codebook == codebook.digest:
-        predictors["logistic regression"] = lambda: labels_of(trained, features, paragraphs)
+        predictors["logistic regression"] = lambda: labels_of(trained, features, paragraphs, texts)
     gold = [row.label for row in heldout]
     groups = {
         "all held-out": list(range(len(heldout))),
@@ -121,8 +122,8 @@ def paragraph_accuracy(corpus, options, codebook, exemplars):
     return scorer
 
 
-def labels_of(scorer, features, vectors) -> list[str]:
-    proba = scorer.proba(features, vectors)
+def labels_of(scorer, features, vectors, texts) -> list[str]:
+    proba = scorer.proba(features, vectors, texts)
     return [framing.label for framing in framings_from_proba(proba)]
 
 
@@ -140,7 +141,7 @@ def document_accuracy(corpus, options, codebook, exemplars, scorer) -> None:
         texts = file_paragraphs(path)
         paragraphs, sentences = stance_inputs(corpus, texts, options)
         features = stance_features(paragraphs, sentences, exemplars, codebook.labels)
-        framings = framings_from_proba(scorer.proba(features, paragraphs))
+        framings = framings_from_proba(scorer.proba(features, paragraphs, texts))
         gold = frontmatter.load(path)["framing"]
         documents[split_of[relative]].append((gold, framings))
 

@@ -5,9 +5,12 @@
 
 Training paragraphs: the train split of bench/frames/labelled.jsonl (sample documents) and
 every paragraph of bench/frames/train_extra.jsonl (the project's own text, written for
-training). Held-out paragraphs (split = heldout) are never read here. The features, with
-or without the paragraph's vector, and C are chosen by 5-fold cross-validation whose folds
-are whole documents, so no document's paragraphs are both fitted and scored. Writes
+training). Held-out paragraphs (split = heldout) are never read here. The features (the
+similarities, with or without the paragraph's vector, with or without a second regression
+on the TF-IDF of its words whose probabilities are averaged in) and C are chosen by 5-fold
+cross-validation whose folds are whole documents, so no document's paragraphs are both
+fitted and scored; the words' vocabulary is fitted inside each fold.
+Writes
 analysis/frames/classifier.toml, which `nhscuts frames` uses only while it matches the
 codebook and the model. Vectors are cached in the user cache.
 """
@@ -40,8 +43,8 @@ from analysis.frames.axis import (  # noqa: E402
     stance_features,
 )
 
-C_GRID = (0.1, 0.3, 1.0, 3.0)
-FEATURE_SETS = ("similarities", "similarities + vector")
+C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+FEATURE_SETS = ("similarities", "similarities + vector", "similarities + vector, and words")
 FOLDS = 5
 
 
@@ -49,6 +52,7 @@ FOLDS = 5
 class TrainingSet:
     features: np.ndarray  # (n, 11) similarities to the codebook
     vectors: np.ndarray  # (n, dim) the paragraphs' own vectors
+    texts: list[str]  # the paragraphs' text, for their words
     labels: np.ndarray
     groups: np.ndarray  # document of each paragraph: the unit of a fold
     sources: np.ndarray  # samples | extra
@@ -77,6 +81,7 @@ def training_data(corpus, options) -> tuple[TrainingSet, list[str]]:
     data = TrainingSet(
         stance_features(paragraphs, sentences, exemplars, codebook.labels),
         paragraphs,
+        [row.text for row in rows],
         np.array([row.label for row in rows]),
         np.array([row.document for row in rows]),
         np.array([row.source for row in rows]),
@@ -89,12 +94,14 @@ def training_data(corpus, options) -> tuple[TrainingSet, list[str]]:
 
 def fit(data: TrainingSet, rows, feature_set: str, c: float, model: str = ""):
     """The logistic scorer fitted on `rows` of the training set plus the codebook."""
-    with_vectors = feature_set == "similarities + vector"
+    with_vectors = "vector" in feature_set
+    texts = [data.texts[i] for i in rows] + data.codebook.texts
     return LogisticScorer.fit(
         np.vstack([data.features[rows], data.exemplar_features]),
         np.concatenate([data.labels[rows], data.codebook.labels]),
         data.codebook.digest, model, c=c,
         vectors=np.vstack([data.vectors[rows], data.exemplar_vectors]) if with_vectors else None,
+        texts=texts if feature_set.endswith("words") else None,
     )  # fmt: skip
 
 
@@ -105,7 +112,7 @@ def cross_validate(data: TrainingSet, feature_set: str, c: float) -> np.ndarray:
     predicted = np.empty(len(data.labels), dtype=object)
     for rows, test in GroupKFold(n_splits=FOLDS).split(data.features, data.labels, data.groups):
         model = fit(data, rows, feature_set, c)
-        proba = model.proba(data.features[test], data.vectors[test])
+        proba = model.proba(data.features[test], data.vectors[test], [data.texts[i] for i in test])
         predicted[test] = [framing.label for framing in framings_from_proba(proba)]
     return predicted.astype(str)
 

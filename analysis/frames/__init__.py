@@ -84,7 +84,7 @@ class TextFramer:
                 self.exemplars,
                 self.codebook.labels,
             )
-            proba = self.scorer.proba(features, paragraph_vectors)
+            proba = self.scorer.proba(features, paragraph_vectors, texts)
             for i, framing in zip(wanted, framings_from_proba(proba), strict=True):
                 framings[i] = framing
         scored = [framings[i] for i in wanted]

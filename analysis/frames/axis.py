@@ -8,15 +8,18 @@ features below); a scorer turns them into probabilities of the three framings, a
     score = P(partnership) − P(opposition),   in [−1, +1].
 
 Two scorers: plain similarity (no training) and a logistic regression on the same features
-and the paragraph's own vector, trained on the codebook and the labelled training
-paragraphs by `bench/train_frames.py`. The similarities say how close a paragraph comes to
-each framing's statements; the vector lets the regression learn what the statements miss
-(an opposition leaflet arguing through figures, a neutral report of the same cuts). The
-logistic one is used when its file matches the codebook and the model; otherwise plain
-similarity, and the run records which.
+and the paragraph's own vector, averaged with a second one on the paragraph's words (TF-IDF
+of words and word pairs), both trained on the codebook and the labelled training paragraphs
+by `bench/train_frames.py`. The similarities say how close a paragraph comes to each
+framing's statements; the vector lets the regression learn what the statements miss (an
+opposition leaflet arguing through figures, a neutral report of the same cuts); the words
+carry stance that MiniLM's vector, which holds a paragraph's topic more than its stance,
+blurs. The logistic one is used when its file matches the codebook and the model;
+otherwise plain similarity, and the run records which.
 """
 
 import hashlib
+import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +132,49 @@ def _softmax(values: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+@dataclass
+class WordModel:
+    """A logistic regression on the TF-IDF of a paragraph's words and word pairs.
+
+    The TF-IDF is scikit-learn's `TfidfVectorizer` (lower case, words of two or more letters
+    or digits, sublinear term frequency, L2-normalised rows), rebuilt from the terms and
+    IDF weights it was fitted with, so nothing but these arrays is stored.
+    """
+
+    terms: list[str]
+    idf: np.ndarray  # (terms,)
+    coef: np.ndarray  # (3, terms), rows in LABELS order
+    intercept: np.ndarray  # (3,)
+
+    @classmethod
+    def fit(cls, texts: list[str], labels, c: float, min_df: int = 2) -> "WordModel":
+        """Fit the vocabulary (terms in at least `min_df` texts) and the weights."""
+        from sklearn.linear_model import LogisticRegression
+
+        vectoriser = _vectoriser(min_df=min_df)
+        inputs = vectoriser.fit_transform(texts)
+        fitted = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+        fitted.fit(inputs, labels)
+        order = [list(fitted.classes_).index(label) for label in LABELS]
+        terms = vectoriser.get_feature_names_out().tolist()
+        return cls(terms, vectoriser.idf_, fitted.coef_[order], fitted.intercept_[order])
+
+    def transform(self, texts: list[str]):
+        """A (n, len(terms)) sparse matrix."""
+        vectoriser = _vectoriser(vocabulary=self.terms)
+        vectoriser.idf_ = self.idf
+        return vectoriser.transform(texts)
+
+    def proba(self, texts: list[str]) -> np.ndarray:
+        return _softmax(np.asarray(self.transform(texts) @ self.coef.T) + self.intercept)
+
+
+def _vectoriser(**options):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(lowercase=True, ngram_range=(1, 2), sublinear_tf=True, **options)
+
+
 class SimilarityScorer:
     """Plain similarity: each class scores 0.3 × the paragraph's similarity + 0.7 × its best
     sentence's; the highest wins, and a softmax at temperature 0.05 gives the probabilities."""
@@ -136,7 +182,7 @@ class SimilarityScorer:
     name = "similarity"
     WHOLE, BEST_SENTENCE, TEMPERATURE = 0.3, 0.7, 0.05
 
-    def proba(self, features: np.ndarray, vectors: np.ndarray | None = None) -> np.ndarray:
+    def proba(self, features: np.ndarray, vectors=None, texts=None) -> np.ndarray:
         scores = self.WHOLE * features[:, 0:3] + self.BEST_SENTENCE * features[:, 3:6]
         return _softmax(scores / self.TEMPERATURE)
 
@@ -144,7 +190,9 @@ class SimilarityScorer:
 @dataclass
 class LogisticScorer:
     """A multinomial logistic regression on the 11 features and, when it was trained with
-    them, the paragraph vectors (weights from classifier.toml)."""
+    them, the paragraph vectors (weights from classifier.toml); when it was trained with
+    words, its probabilities are averaged with those of a regression on the paragraph's
+    words (`WordModel`)."""
 
     coef: np.ndarray  # (3, 11) or (3, 11 + dim), rows in LABELS order
     intercept: np.ndarray  # (3,)
@@ -152,6 +200,7 @@ class LogisticScorer:
     codebook: str  # Codebook.digest it was trained with
     model: str  # embedding model name it was trained with
     vector_scale: float = 0.0  # the paragraph vectors are multiplied by this; 0: not used
+    words: WordModel | None = None
     name = "logistic"
 
     @property
@@ -165,13 +214,19 @@ class LogisticScorer:
             raise ValueError("this classifier needs each paragraph's vector beside its features")
         return np.hstack([features * self.scale, np.asarray(vectors) * self.vector_scale])
 
-    def proba(self, features: np.ndarray, vectors: np.ndarray | None = None) -> np.ndarray:
-        return _softmax(self.inputs(features, vectors) @ self.coef.T + self.intercept)
+    def proba(self, features: np.ndarray, vectors=None, texts=None) -> np.ndarray:
+        proba = _softmax(self.inputs(features, vectors) @ self.coef.T + self.intercept)
+        if self.words is None:
+            return proba
+        if texts is None or len(texts) != len(features):
+            raise ValueError("this classifier needs each paragraph's text beside its features")
+        return (proba + self.words.proba(list(texts))) / 2
 
     @classmethod
     def fit(cls, features, labels, codebook: str, model: str, c: float = 1.0, scale=5.0,
-            vectors=None, vector_scale=1.0):  # fmt: skip
-        """Fit on the similarity features, and on the vectors too when they are given."""
+            vectors=None, vector_scale=1.0, texts=None):  # fmt: skip
+        """Fit on the similarity features, and on the vectors too when they are given; with
+        `texts`, fit a `WordModel` on their words as well (same C)."""
         from sklearn.linear_model import LogisticRegression
 
         inputs = features * scale
@@ -183,12 +238,15 @@ class LogisticScorer:
         return cls(
             fitted.coef_[order], fitted.intercept_[order], scale, codebook, model,
             vector_scale if vectors is not None else 0.0,
+            WordModel.fit(list(texts), labels, c) if texts is not None else None,
         )  # fmt: skip
 
     def save(self, path: Path = CLASSIFIER, note: str = "") -> None:
         lines = [
             "# Logistic regression over analysis.frames.axis.stance_features (the first 11",
-            "# weights of each row) and the paragraph's vector (the rest), written by",
+            "# weights of each row of `coef`) and the paragraph's vector (the rest), and,",
+            "# when `terms` is given, a second one over the TF-IDF of the paragraph's words",
+            "# (`word_coef`), whose probabilities are averaged with the first's. Written by",
             "# bench/train_frames.py. Retrain it whenever codebook.toml or the model changes.",
             *(f"# {line}" for line in note.splitlines()),
             f'codebook = "{self.codebook}"',
@@ -196,17 +254,16 @@ class LogisticScorer:
             f"scale = {self.scale!r}",
             f"vector_scale = {self.vector_scale!r}",
             f"labels = {list(LABELS)!r}".replace("'", '"'),
-            f"intercept = {[round(float(v), 6) for v in self.intercept]!r}",
-            "coef = [",
+            f"intercept = {_rounded(self.intercept)!r}",
+            *_toml_matrix("coef", self.coef),
         ]
-        for row in self.coef:
-            values = [f"{float(v):.6f}" for v in row]
-            lines.append("    [")
+        if self.words:
             lines += [
-                f"        {', '.join(values[i : i + 10])}," for i in range(0, len(values), 10)
+                f"word_intercept = {_rounded(self.words.intercept)!r}",
+                *_toml_array("terms", [json.dumps(t) for t in self.words.terms], 8),
+                *_toml_array("idf", [f"{float(v):.6f}" for v in self.words.idf], 10),
+                *_toml_matrix("word_coef", self.words.coef),
             ]
-            lines.append("    ],")
-        lines.append("]")
         Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     @classmethod
@@ -216,10 +273,35 @@ class LogisticScorer:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         if data.get("labels") != list(LABELS):
             return None
+        words = None
+        if "terms" in data:
+            words = WordModel(
+                data["terms"], np.array(data["idf"]), np.array(data["word_coef"]),
+                np.array(data["word_intercept"]),
+            )  # fmt: skip
         return cls(
             np.array(data["coef"]), np.array(data["intercept"]), float(data["scale"]),
-            data["codebook"], data["model"], float(data.get("vector_scale", 0.0)),
+            data["codebook"], data["model"], float(data.get("vector_scale", 0.0)), words,
         )  # fmt: skip
+
+
+def _rounded(values) -> list[float]:
+    return [round(float(v), 6) for v in values]
+
+
+def _toml_matrix(name: str, matrix: np.ndarray) -> list[str]:
+    lines = [f"{name} = ["]
+    for row in matrix:
+        values = [f"{float(v):.6f}" for v in row]
+        lines.append("    [")
+        lines += [f"        {', '.join(values[i : i + 10])}," for i in range(0, len(values), 10)]
+        lines.append("    ],")
+    return [*lines, "]"]
+
+
+def _toml_array(name: str, values: list[str], per_line: int) -> list[str]:
+    rows = [f"    {', '.join(values[i : i + per_line])}," for i in range(0, len(values), per_line)]
+    return [f"{name} = [", *rows, "]"]
 
 
 def choose_scorer(codebook: Codebook, model: str, classifier: Path | None = CLASSIFIER):

@@ -108,7 +108,8 @@ def frame_corpus(
         if kept:
             sentences = _sentence_vectors(corpus, [t for _, _, t in kept], options, encoder, report)
             features = stance_features(paragraph_vectors, sentences, exemplars, codebook.labels)
-            framings.extend(framings_from_proba(scorer.proba(features, paragraph_vectors)))
+            proba = scorer.proba(features, paragraph_vectors, [t for _, _, t in kept])
+            framings.extend(framings_from_proba(proba))
             for (pid, did, text), vector in zip(kept, paragraph_vectors, strict=True):
                 ids.append(pid)
                 doc_ids.append(did)

@@ -127,7 +127,7 @@ def test_training_only_paragraphs_are_our_own_and_apart_from_the_scored_ones():
     assert len({row.text for row in extra}) == len(extra)
 
 
-def test_the_shipped_classifier_reads_each_paragraph_vector_and_says_when_it_is_missing():
+def test_the_shipped_classifier_reads_each_paragraph_vector_and_text_and_says_when_missing():
     trained = LogisticScorer.load(CLASSIFIER)
     if trained is None:
         pytest.skip("no classifier is shipped: frames uses plain similarity")
@@ -135,6 +135,11 @@ def test_the_shipped_classifier_reads_each_paragraph_vector_and_says_when_it_is_
     assert CLASSIFIER.stat().st_size < 1_000_000
     with pytest.raises(ValueError, match="vector"):
         trained.proba(np.zeros((2, 11)))
+    if trained.words:
+        terms = len(trained.words.terms)
+        assert trained.words.coef.shape == (3, terms) and trained.words.idf.shape == (terms,)
+        with pytest.raises(ValueError, match="text"):
+            trained.proba(np.zeros((2, 11)), np.zeros((2, 384)))
 
 
 def test_a_saved_classifier_loads_back_with_the_same_probabilities(tmp_path):
@@ -148,6 +153,30 @@ def test_a_saved_classifier_loads_back_with_the_same_probabilities(tmp_path):
     np.testing.assert_allclose(
         loaded.proba(features, vectors), fitted.proba(features, vectors), atol=1e-4
     )
+
+
+def test_a_classifier_with_words_weighs_them_and_loads_back_with_its_vocabulary(tmp_path):
+    # The same similarities and vector for every paragraph: only the words tell them apart.
+    features, vectors = np.full((30, 11), 0.5), np.full((30, 8), 0.1)
+    labels = np.array(LABELS * 10)
+    words = {"partnership": "joint agreement", "opposition": "we demand", "neutral": "the figures"}
+    texts = [f'{words[label]} "quoted" {i}' for i, label in enumerate(labels)]
+    fitted = LogisticScorer.fit(features, labels, "digest", "model", c=10.0, vectors=vectors,
+                                texts=texts)  # fmt: skip
+    assert "joint agreement" in fitted.words.terms and "we demand" in fitted.words.terms
+    assert fitted.coef.shape == (3, 11 + 8)
+    assert fitted.words.coef.shape == (3, len(fitted.words.terms))
+    fitted.save(tmp_path / "classifier.toml", note="a test")
+    loaded = LogisticScorer.load(tmp_path / "classifier.toml")
+    assert loaded.words.terms == fitted.words.terms
+    new = ["We demand a ballot.", "A joint agreement was signed.", "The figures were published."]
+    same, flat = features[:3], vectors[:3]
+    np.testing.assert_allclose(
+        loaded.proba(same, flat, new), fitted.proba(same, flat, new), atol=1e-4
+    )
+    assert [LABELS[i] for i in loaded.proba(same, flat, new).argmax(1)] == [
+        "opposition", "partnership", "neutral"
+    ]  # fmt: skip
 
 
 # --- the axis ------------------------------------------------------------------------------
