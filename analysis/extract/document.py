@@ -4,6 +4,7 @@ Each paragraph is its own Doc: that keeps every Doc under spaCy's length limit, 
 in `nlp.pipe`, and gives claims their paragraph. Offsets are into the whole document text.
 """
 
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -78,14 +79,20 @@ def extract_texts(
         yield item.key, _finish(result)
 
 
+_PLAIN_NUMBER = re.compile(r"[\d,]+(?:\.\d+)?")
+
+
 def _apply_table_units(figures: list[dict], table: list[tuple[int, int, ColumnUnit]]) -> None:
     """A bare number in a table cell takes its column's unit and scale ("498.2" under £m);
     one under a "Band" or "Year" header is a label and is dropped. Changes `figures` in place
     (claims read the same list)."""
     labels = []
     for figure in figures:
-        if figure["unit"] not in ("count", "people") or figure["kind"] != "count":
-            continue
+        plain_money = figure["unit"] == "GBP" and _PLAIN_NUMBER.fullmatch(figure["text"])
+        if not plain_money and (
+            figure["unit"] not in ("count", "people") or figure["kind"] != "count"
+        ):
+            continue  # "3,450" the sentence took for money still takes the column's scale
         for start, end, column in table:
             if start <= figure["start"] and figure["end"] <= end:
                 if column.unit == LABEL:

@@ -70,6 +70,10 @@ class FigureWords:
     speaker_verbs: frozenset[str]
     one_idioms: frozenset[str]
     collectives: frozenset[str]
+    people_suffixes: tuple[str, ...]
+    not_people_suffixed: frozenset[str]
+    money_nouns: frozenset[str]
+    money_verbs: frozenset[str]
     scanner: re.Pattern = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -95,6 +99,10 @@ class FigureWords:
             speaker_verbs=frozenset(units["speaker_verbs"]),
             one_idioms=frozenset(skip["one_idioms"]),
             collectives=frozenset(units["collectives"]),
+            people_suffixes=tuple(units["people_suffixes"]),
+            not_people_suffixed=frozenset(units["not_people_suffixed"]),
+            money_nouns=frozenset(units["money_nouns"]),
+            money_verbs=frozenset(units["money_verbs"]),
         )
 
 
@@ -120,6 +128,7 @@ def _scanner(words: FigureWords) -> re.Pattern:
     spelled = (
         rf"(?:{number_word})(?:[-\s](?:{number_word}))?"
         rf"(?:\s+point(?:\s+(?:{digit_word})\b)+)?"  # "four point two million"
+        rf"(?:\s+and\s+a\s+half(?=\s+(?:thousand|million|billion)\b))?"  # two and a half million
         rf"(?:\s+(?:and\s+)?(?:hundred|thousand|million|billion)(?:\s+(?:and\s+)?(?:{number_word}))?)*"
     )
     # Alternatives are tried in order at each position: what is *not* a figure comes first.
@@ -127,6 +136,7 @@ def _scanner(words: FigureWords) -> re.Pattern:
         rf"""
         (?P<skip>
             ^\s*\(?\d{{1,2}}[.)](?=\s)                                         # 1. a numbered point
+          | (?:(?<=[:;]\s)|(?<=\band\s)|(?<=\bor\s))\(\d{{1,2}}\)(?=\s+[a-z])   # asked: (1) the
           | ^\s*\d{{1,2}}(?:\.\d{{1,2}})+(?=\s+(?-i:[A-Z]))                         # 1.2 The Trust
           | \(?£\s?0{{3}}s?\)?(?!\d)                                          # (£000) a scale
           | \b\d{{1,4}}(?:[-–]\d{{1,4}})?[a-z]?\s+{street}\b                    # 79 Whitehall
@@ -155,7 +165,8 @@ def _scanner(words: FigureWords) -> re.Pattern:
           | \d+(?:\.\d+){{2,}}%?                                             # 1.2.3, 1.2.3%
           | £\s?\d+(?:,\d{{1,2}}(?!\d)|,\d{{4,}})[\d,]*                      # £1,2,3
         )
-      | (?P<money>(?:£|\\pounds\s*)\s?(?P<money_num>{_NUM})(?:\s?(?P<money_scale>{_SCALE}))?)
+      | (?P<money>(?:£|\\pounds\s*|\bGBP\s)\s?                                   # GBP 4.6m
+                  (?P<money_num>{_NUM})(?:\s?(?P<money_scale>{_SCALE}))?)
       | (?P<money_words>(?P<mw_num>{_NUM})\s?(?P<mw_scale>{_SCALE})?\s+pounds\b)
       | (?P<percent>(?P<pct_num>{_NUM})\s?(?:%|per\s?cent\b|percent\b|percentage\s+points?\b))
       | (?P<spelled_percent>\b(?P<sp_words>{spelled})\s+(?:per\s?cent|percent)\b)
@@ -182,11 +193,16 @@ def _plain(value: Decimal) -> int | float:
 
 
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half$", re.IGNORECASE)
+_HALF_SCALED = re.compile(r"\s+and\s+a\s+half\s+(thousand|million|billion)$", re.IGNORECASE)
 
 
 def _spelled_value(text: str, words: FigureWords) -> Decimal | None:
     """ "nine thousand" → 9000; "two hundred and fifty" → 250; "a dozen" → 12;
     "two and a half" → 2.5."""
+    if half_scaled := _HALF_SCALED.search(text):  # "two and a half million"
+        whole = _spelled_value(text[: half_scaled.start()], words)
+        scale = words.scales[half_scaled.group(1).lower()]
+        return None if whole is None else (whole + Decimal("0.5")) * scale
     if _AND_A_HALF.search(text):
         whole = _spelled_value(_AND_A_HALF.sub("", text), words)
         return None if whole is None else whole + Decimal("0.5")
@@ -277,6 +293,10 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
     if value is None:
         return None
     unit = _unit_noun(span, words)
+    if _OF_WHOM_BEFORE.search(doc.text[max(0, start - 40) : start]):
+        unit = None  # "1,340 bank staff, of whom around 400 work": the earlier count's unit
+    if unit is None:
+        unit = _of_the_unit(span, words)  # "Of the applicants, 52 were accepted"
     if unit is None and _governing_lemma(span) in words.people_verbs:
         unit = "people"  # "the NHS employs around 1.3 million"
     if unit is None and _speaks(span, words):
@@ -291,6 +311,9 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
     if unit in (None, "count"):  # "a population of around 800,000 relies on…"
         unit = _of_unit(span, words, bare=unit is None) or unit
         unit = unit or (None if year_like else _copula_unit(span, words))
+    if unit is None and not year_like and kind in ("number", "spelled"):
+        scaled = (groups.get("num_scale") or "").lower() or _SPELLED_SCALE.search(text)
+        unit = _money_context(span, scaled, words)  # "a deficit of 86 million", "a 45k salary"
     following = doc[span.end].lower_ if span.end < len(doc) else ""
     if following in ("pound", "pounds"):
         unit = "GBP"  # "twenty million pounds"
@@ -416,7 +439,7 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
     doc = span.doc
     index = span.end
     determined = False  # "3,970 the year before", "8 a month": the year is not a duration
-    for _ in range(6):
+    for _ in range(9):  # "300 mostly part-time domestic and catering workers"
         if index >= len(doc) or "\n" in doc[index - 1].text_with_ws:
             break  # a noun on the next line counts something else
         token = doc[index]
@@ -427,28 +450,32 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
             return "months"
         if lower in words.years and not determined:
             return "years"
-        determined = determined or token.pos_ == "DET"
-        if lower in words.people or _word(token, lemma=True) in words.people:
+        determined = determined or token.pos_ == "DET" or lower in _RELATIVE_TIME
+        if lower in _NOW:
+            return None  # "5.27 million today": a time, not what is counted
+        if _people_word(token, words):
             head = token.head
             collective = lower in words.collectives and token.dep_ == "compound"
             if collective and head.i > token.i and head.pos_ == "NOUN":
                 return _noun_unit(head, words)  # "21 workforce plans" count plans
             return "people"
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound", "amod"):
-            if span.end <= token.head.i < index + 4 and token.head.i > token.i:
+            if span.end <= token.head.i < index + 5 and token.head.i > token.i:
                 index += 1  # "full-time equivalent staff": the noun that counts is further on
                 continue
             # "47,000 last autumn": a noun the number does not modify says nothing of it
             related = token.is_ancestor(span.root) or token.i == span.end
-            return "count" if related else None
+            return _counted_unit(token, words) if related else None
         between_modifiers = (
             lower in ("and", "or")
             and index > span.end
             and doc[index - 1].pos_ in ("ADJ", "NOUN")
             and index + 1 < len(doc)
-            and doc[index + 1].pos_ in ("ADJ", "NOUN")
+            and (doc[index + 1].pos_ in ("ADJ", "NOUN") or doc[index + 1].tag_ == "VBG")
         )  # "410 management and administrative posts"
-        participle = token.tag_ == "VBN" and token.dep_ == "amod"  # "1,050 registered nurses"
+        participle = (token.tag_ == "VBN" and token.dep_ == "amod") or (
+            token.tag_ == "VBG" and token.dep_ in ("amod", "compound", "conj")
+        )  # "1,050 registered nurses", "domestic and catering workers"
         if (
             token.pos_ not in ("ADJ", "ADV", "NOUN", "PROPN", "PUNCT", "DET", "PRON", "NUM")
             and (lower not in ("of", "-", "full", "time", "whole"))
@@ -468,8 +495,19 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
         and same_line
         and own
     ):
-        return _noun_unit(head, words)
+        return _counted_unit(head, words)
     return _label_unit(span, words)
+
+
+def _counted_unit(noun, words: FigureWords) -> str:
+    """The unit of the noun a number modifies: a singular sum of money is the amount ("a
+    600,000 grant", "a 29k salary"), a plural one is counted ("17 grants")."""
+    unit = _noun_unit(noun, words)
+    return "count" if unit == "GBP" and noun.tag_ == "NNS" else unit
+
+
+_RELATIVE_TIME = ("last", "next", "previous", "following", "this")
+_NOW = ("today", "now", "yesterday", "tomorrow")
 
 
 def _label_unit(span: Span, words: FigureWords) -> str | None:
@@ -486,6 +524,8 @@ def _label_unit(span: Span, words: FigureWords) -> str | None:
         # "Posts the trust wants to lose: two hundred": a people noun anywhere in the label
         if token.pos_ in ("NOUN", "PROPN") and _noun_unit(token, words) == "people":
             return "people"
+        if token.text == "£" or (token.pos_ == "NOUN" and _noun_unit(token, words) == "GBP"):
+            return "GBP"  # "Saving (£ per year): 660,000"
     return None
 
 
@@ -499,10 +539,27 @@ def _word(token, lemma: bool = False) -> str:
     return bare.rstrip(".") if bare != text else text
 
 
-def _noun_unit(token, words: FigureWords) -> str:
+def _people_word(token, words: FigureWords) -> bool:
+    """A staff group, job title or other people noun: from the list, or a noun with a
+    profession's ending ("sonographers", "dietitians") that is not an exception ("lists")."""
     lower, lemma = _word(token), _word(token, lemma=True)
     if lower in words.people or lemma in words.people:
+        return True
+    return (
+        token.pos_ == "NOUN"
+        and token.dep_ not in ("amod", "compound")  # "specialist trusts" are trusts
+        and len(lower) > 5
+        and lower.endswith(words.people_suffixes)
+        and lower not in words.not_people_suffixed
+    )
+
+
+def _noun_unit(token, words: FigureWords) -> str:
+    lower, lemma = _word(token), _word(token, lemma=True)
+    if _people_word(token, words):
         return "people"
+    if lower in words.money_nouns or lemma in words.money_nouns:
+        return "GBP"
     if lower in words.months:
         return "months"
     if lower in words.years:
@@ -547,14 +604,115 @@ def _of_unit(span: Span, words: FigureWords, bare: bool = False) -> str | None:
         index -= 1
     if index > 0 and doc[index].lower_ == "of" and doc[index - 1].pos_ == "NOUN":
         group = bare and doc[index - 1].lower_ in words.people_groups
-        return "people" if group or _noun_unit(doc[index - 1], words) == "people" else None
+        unit = _noun_unit(doc[index - 1], words)
+        if unit == "GBP" and bare:
+            return "GBP"  # "a deficit of 86 million", "pay of 24,071"
+        return "people" if group or unit == "people" else None
     return None
 
 
 def _speaks(span: Span, words: FigureWords) -> bool:
     """Is the number the subject of a verb only people do ("14 said", "312 replied")?"""
     root = span.root
-    return root.dep_ == "nsubj" and root.head.lemma_.lower() in words.speaker_verbs
+    verb = root.head.lemma_.lower()
+    if root.dep_ == "nsubjpass" and (
+        verb in words.people_verbs or any(c.lower_ == "redundant" for c in root.head.children)
+    ):
+        return True  # "40 were redeployed", "12 were made redundant"
+    return root.dep_ == "nsubj" and verb in words.speaker_verbs
+
+
+_OF_WHOM_BEFORE = re.compile(r"\bof\s+(?:whom|which)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
+_SPELLED_SCALE = re.compile(r"\b(?:thousand|million|billion)$", re.IGNORECASE)
+_CLAUSE_ROLES = ("nsubj", "nsubjpass", "dobj")
+
+
+def _money_context(span: Span, scaled, words: FigureWords) -> str | None:
+    """A number with no noun of its own is money when its clause is about money: "Pay costs
+    rose by 2.7m", "earns 23,000 a year", "1.2 million in savings", "a 45k salary"; and a
+    bare "4.2 million" (or "380k") in a sentence that names a sum of money."""
+    doc = span.doc
+    if isinstance(scaled, str) and scaled == "k":
+        return "GBP"  # "380k", "24k a head": thousands of pounds unless a noun says otherwise
+    money = words.money_nouns
+    after = re.match(r"\s+in\s+(?:[\w-]+\s+){0,2}?([\w-]+)", doc.text[span.end_char :])
+    if after and after.group(1).lower() in money:
+        return "GBP"  # "4 million in one-off support"
+    verb = _clause_verb(span)
+    if verb is not None and verb.lemma_.lower() in words.money_verbs:
+        return "GBP"  # "earns a little over 23,000", "paid out an average of 21,500"
+    if verb is not None and any(
+        child.dep_ in _CLAUSE_ROLES and _noun_unit(child, words) == "GBP"
+        for child in verb.children
+        if not child.is_ancestor(span.root) and child not in span
+    ):
+        return "GBP"  # "Pay costs rose by 2.7m", "the paper puts the saving at 1.1 million"
+    if scaled and any(_noun_unit(t, words) == "GBP" or t.lemma_.lower() in words.money_verbs
+                      for t in span.sent if t.pos_ in ("NOUN", "VERB")):  # fmt: skip
+        return "GBP"
+    if _MONEY_RATE.match(doc.text[span.end_char :]):
+        return "GBP"  # "4.30 per head", "1,450 a shift", "14,030 per WTE"
+    if isinstance(scaled, str) and scaled in ("m", "mn", "bn") and not _clause_subject(span):
+        return "GBP"  # "3.5m", "1.2bn" with nothing else to say what they count
+    return None
+
+
+# Rates that only a sum of money is quoted in: "4.30 per head", "1,450 a shift".
+_MONEY_RATE = re.compile(
+    r"\s+(?:per|an?)\s+(?:head|capita|annum|hour|shift|wte|fte|post|leaver|person|employee)\b",
+    re.IGNORECASE,
+)
+
+
+def _clause_subject(span: Span):
+    """The subject noun of the clause a number measures, if it is not money: "waiting lists
+    reached 7.6m" is about lists."""
+    verb = _clause_verb(span)
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] if verb else []
+    return next((c for c in subjects if c.pos_ in ("NOUN", "PROPN")), None)
+
+
+_MEASURE_PREPS = ("by", "at", "to", "from", "of", "about", "around", "over", "under", "than",
+                  "up", "above", "below", "nearly", "almost", "roughly")  # fmt: skip
+
+
+def _clause_verb(span: Span):
+    """The verb a number is the object or measure of, climbing only through prepositions of
+    measure ("rose by", "stood at", "an average of") and general nouns ("average", "total"):
+    None when a noun of its own governs it ("3 for less than one year" under "workers") or it
+    sits in a phrase of place or time ("Across the 21, savings are put at ...")."""
+    token = span.root
+    for _ in range(5):
+        head = token.head
+        if head is token:
+            return None
+        if head.pos_ in ("VERB", "AUX"):
+            return head if token.dep_ not in ("nsubj", "nsubjpass", "advcl", "conj") else None
+        if head.pos_ == "ADP" and head.lower_ not in _MEASURE_PREPS:
+            return None
+        if head.pos_ in ("NOUN", "PROPN") and head.lower_ not in _GENERAL_NOUNS:
+            return None
+        token = head
+    return None
+
+
+_GENERAL_NOUNS = frozenset(
+    tomllib.loads(PATTERNS.read_text(encoding="utf-8"))["linker"]["generic_nouns"]
+)
+
+
+def _of_the_unit(span: Span, words: FigureWords) -> str | None:
+    """ "Of the applicants, 52 were accepted": a sentence that opens "Of the <noun>," names
+    what its bare numbers count."""
+    sentence = span.sent
+    opener = sentence[0]
+    if opener.lower_ != "of" or span.start <= opener.i:
+        return None
+    nouns = [c for c in opener.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")]
+    comma = next((t.i for t in sentence if t.text == ","), None)
+    if not nouns or comma is None or not nouns[0].i < comma < span.start:
+        return None
+    return _noun_unit(nouns[0], words)
 
 
 def _governing_lemma(span: Span) -> str | None:
@@ -610,8 +768,8 @@ def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
     """A bare number takes the unit of the figure it pairs with: "between 200 and 300 posts",
     "five out of the nine phlebotomists", "573 jobs in Nottingham, 451 in Derby"."""
     for index, figure in enumerate(figures):
-        if figure.bare and index > 0:
-            _share_with_antecedent(doc, figures[:index], figure)
+        if figure.bare:
+            _share_with_antecedent(doc, figures[:index], figure, words)
     for first, second in zip(reversed(figures[:-1]), reversed(figures[1:]), strict=True):
         gap = doc.text[first.end : second.start]
         if _PROPORTION_GAP.fullmatch(gap) and first.kind == second.kind == "count":
@@ -642,6 +800,13 @@ def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
                 figure.unit = earlier.unit
 
 
+# The words that put a second sum beside a first: "£47,900 ..., against 46,300", "£71.6m, or
+# 14,030 per WTE", "£1.26m, an average of about 24,200 per leaver".
+_COMPARED = re.compile(
+    r"^[^;:]*(?:,|\b(?:against|or|to|and|versus|from|of))(?:\s+an?\s+[\w-]+)?"
+    r"(?:\s+(?:about|around|nearly|roughly|some|just|almost|over|under))?\s*$",
+    re.IGNORECASE,
+)
 _POINTS = re.compile(r"\s?-?\s?points?\b", re.IGNORECASE)
 
 
@@ -654,12 +819,23 @@ def _points_of_percent(doc: Doc, before: Figure, figure: Figure) -> None:
 
 
 _CONTINUING = re.compile(r"(?:\banother|\bfurther|\bremaining|\bother)\s+$", re.IGNORECASE)
+_OF_THEM = re.compile(r"\s+of\s+(?:them|those|these)\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?:[\w-]+\s+){0,2}?([\w-]+)\b", re.IGNORECASE)
 
 
-def _share_with_antecedent(doc: Doc, earlier: list[Figure], figure: Figure) -> None:
+def _share_with_antecedent(
+    doc: Doc, earlier: list[Figure], figure: Figure, words: FigureWords
+) -> None:
     """ "22 vacant posts ... another 15 may go", "its 12 posts ... 7 of the 12 are filled": a
     bare number that continues or repeats an earlier count in the paragraph takes its unit."""
     continuing = _CONTINUING.search(doc.text[max(0, figure.start - 12) : figure.start])
+    continuing = continuing or _OF_THEM.match(doc.text[figure.end :])  # "9 of them"
+    asked = [*_HOW_MANY.finditer(doc.text[: figure.start])]
+    noun = asked and doc.char_span(*asked[-1].span(1), alignment_mode="expand")
+    if noun and not any(before.start > asked[-1].start() for before in earlier):
+        unit = _noun_unit(noun.root, words)  # "how many vacancies ... The answer: 37"
+        figure.unit, figure.kind, figure.bare = unit, UNIT_KINDS[unit], False
+        return
     for before in reversed(earlier):
         if before.kind != "count" or before.bare or before.unit == "count":
             continue
@@ -675,9 +851,12 @@ def _share_with_earlier(doc: Doc, earlier: list[Figure], figure: Figure) -> None
     for before in reversed(earlier):
         if before.start < sentence.start_char or "\n" in doc.text[before.end : figure.start]:
             return  # a list item or table row on another line is not the same list
-        if before.unit == "GBP" and figure.unit == "count" and _MONEY_SCALE.search(figure.text):
-            figure.unit, figure.kind = "GBP", "money"  # "from £31.4m a year to 15.7 million"
-            return
+        if before.unit == "GBP" and figure.unit == "count":
+            scaled = _MONEY_SCALE.search(figure.text)
+            if scaled or _COMPARED.search(doc.text[before.end : figure.start]):
+                figure.unit, figure.kind = "GBP", "money"  # "from £31.4m a year to 15.7 million"
+                return  # "cost per WTE was 47,900, against 46,300 a year earlier"
+            continue  # "£21m the three trusts now spend": the three count trusts
         if before.kind == "count" and not before.bare:
             figure.unit = before.unit
             return

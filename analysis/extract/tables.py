@@ -43,6 +43,13 @@ _PEOPLE_HEADER = re.compile(
     + "|".join(sorted(map(re.escape, _WORDS["people_headers"]), key=len, reverse=True))
     + r")\b"
 )
+# A header naming a sum of money ("Cost per WTE", "Pay bill") holds money, before any people
+# word in it; the caption's scale applies when the caption is in pounds.
+_MONEY_HEADER = re.compile(
+    r"\b(?:"
+    + "|".join(sorted(map(re.escape, _WORDS["money_headers"]), key=len, reverse=True))
+    + r")\b"
+)
 # Unit hints, tried in order, in a header cell or a caption (lowercase).
 _HINTS = (
     (re.compile(r"£\s?(?:m|mn|million)\b"), ColumnUnit("GBP", 1_000_000)),
@@ -88,7 +95,16 @@ def _column_units(headers: list[str], table_unit: ColumnUnit | None) -> list:
         name = " ".join(re.findall(r"[a-z0-9.+/-]+", text.lower()))
         if name in _LABEL_HEADERS:
             units.append(_LABEL_COLUMN)
-        elif (hint := unit_hint(text)) is not None:
+        elif (hint := unit_hint(text)) is not None and hint.unit != "people":
+            units.append(hint)
+        elif _MONEY_HEADER.search(text.lower()) and (
+            hint is None or " per " in f" {text.lower()} "
+        ):
+            # "Cost per WTE" under "(£k)" is money; "Budget WTE" counts people
+            units.append(
+                table_unit if table_unit and table_unit.unit == "GBP" else ColumnUnit("GBP")
+            )
+        elif hint is not None:
             units.append(hint)
         elif name in _CHANGE_HEADERS:  # "Reduction" beside "WTE now", "WTE target"
             left = [u for u in units[1:] if u is not None and u.unit != LABEL]

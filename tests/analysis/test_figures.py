@@ -389,3 +389,83 @@ def test_captions_in_the_block_year_headers_and_money_rows_under_people(nlp):
         ("166", 166000, "GBP"),
         ("308", 308000, "GBP"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Money with no "£" beside the number: the clause or the sentence says it is money.
+        ("The trust reports a deficit of 7.2 million.", [("7.2 million", 7200000, "GBP", "money")]),
+        ("Agency costs rose by 1.8m in the year.", [("1.8m", 1800000, "GBP", "money")]),
+        ("It received 3 million in one-off support.", [("3 million", 3000000, "GBP", "money")]),
+        ("A clerk earns a little over 22,500 a year.", [("22,500", 22500, "GBP", "money")]),
+        ("The ward was paid a 400,000 grant.", [("400,000", 400000, "GBP", "money")]),
+        ("The welfare fund made 17 grants.", [("17", 17, "count", "count")]),
+        ("Managers on a 52k salary were asked.", [("52k", 52000, "GBP", "money")]),
+        ("The cash balance is GBP 3.1m.", [("GBP 3.1m", 3100000, "GBP", "money")]),
+        (
+            "We need two and a half million pounds.",
+            [("two and a half million", 2500000, "GBP", "money")],
+        ),
+        (
+            "Pay cost per WTE was 48,100, against 45,900 a year earlier.",
+            [("48,100", 48100, "GBP", "money"), ("45,900", 45900, "GBP", "money")],
+        ),
+        (
+            "Spend fell by £2.4bn, though shifts were still running at about 40,000 a week.",
+            [("£2.4bn", 2400000000, "GBP", "money"), ("40,000", 40000, "count", "count")],
+        ),
+        ("The consultancy was paid 250k last year.", [("250k", 250000, "GBP", "money")]),
+        # People counted with staff-group nouns the old list lacked, or a trade's ending.
+        ("The plan cuts 9 sonographers.", [("9", 9, "people", "count")]),
+        (
+            "It takes on 12 apprentices and 30 joiners.",
+            [("12", 12, "people", "count"), ("30", 30, "people", "count")],
+        ),  # fmt: skip
+        ("The unit lost 4 podiatrists.", [("4", 4, "people", "count")]),
+        ("It cut 140 heads from its corporate teams.", [("140", 140, "people", "count")]),
+        (
+            "Many work part time: the 250 mostly part-time domestic and catering workers on the site would be asked.",
+            [("250", 250, "people", "count")],
+        ),
+        ("Of the applicants, 52 were accepted.", [("52", 52, "people", "count")]),
+        (
+            "We asked how many vacancies it holds. The answer: 37.",
+            [("37", 37, "people", "count")],
+        ),
+        (
+            "It has 1,200 bank staff, of whom around 300 work weekly.",
+            [("1,200", 1200, "people", "count"), ("300", 300, "people", "count")],
+        ),
+        ("There are 23 acute and specialist trusts.", [("23", 23, "count", "count")]),
+        ("Spending is 4.30 per head.", [("4.30", 4.3, "GBP", "money")]),
+        ("Agency costs are up 3.5m.", [("3.5m", 3500000, "GBP", "money")]),
+        ("Waiting lists reached 7.6m.", [("7.6m", 7600000, "count", "count")]),
+        ("Last year 40 were redeployed.", [("40", 40, "people", "count")]),
+        ("Over 90 signed the petition.", [("90", 90, "people", "count")]),
+        # A list marker in running text is not a figure.
+        ("You asked for: (1) the number of leavers; and (2) the cost.", []),
+    ],
+)
+def test_forms_from_the_fifth_dev_round(nlp, sentence, expected):
+    assert figures_of(nlp, sentence) == expected
+
+
+MONEY_HEADERS = """Table 4: Pay bill by staff group (£k)
+Staff group | 2024/25 outturn | Cost per WTE
+Nursing | 98,500 | 57.2
+
+Establishment (WTE)
+Staff group | Budget WTE | In post
+Nursing | 1,640.2 | 1,618.5"""
+
+
+def test_money_headers_take_the_caption_scale_and_budget_wte_counts_people(nlp):
+    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", MONEY_HEADERS)]))
+    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
+    assert found == [
+        ("98,500", 98500000, "GBP"),
+        ("57.2", 57200, "GBP"),
+        ("1,640.2", 1640.2, "people"),
+        ("1,618.5", 1618.5, "people"),
+    ]
