@@ -100,8 +100,8 @@ class ReaderPool:
 def _start_worker() -> None:
     os.nice(WORKER_NICENESS)
     # Ctrl-C reaches the whole process group. The crawl process stops gracefully and shuts
-    # the pool down; a worker interrupted mid-page would instead fail a page that a resumed
-    # crawl then never fetches again.
+    # the pool down; a worker interrupted mid-page broke the pool as it did, and the crawl
+    # hung (tests/crawler/test_incremental.py).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
