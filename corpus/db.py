@@ -126,6 +126,21 @@ class Corpus:
             )
             self.conn.execute("DELETE FROM documents WHERE id = ?", [old_id])
 
+    def make_originals(self, pairs: list[tuple[str, str]]) -> None:
+        """For each (new id, old id): the new document came first, so the old one and its
+        near-duplicates become near-duplicates of the new one, in crawl_pages too."""
+        for new_id, old_id in pairs:
+            self.conn.execute(
+                "UPDATE documents SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?",
+                [new_id, old_id, old_id],
+            )
+            self.conn.execute(
+                "UPDATE crawl_pages SET outcome = 'near_duplicate', reason = ? "
+                "WHERE outcome IN ('stored', 'near_duplicate') "
+                "AND doc_id IN (SELECT id FROM documents WHERE duplicate_of = ?)",
+                [f"near-duplicate of {new_id}", new_id],
+            )
+
     def has_document(self, doc_id: str) -> bool:
         return (
             self.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone()

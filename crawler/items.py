@@ -41,6 +41,7 @@ class Page:
     minhash: bytes | None = field(default=None, repr=False)  # see crawler/near_duplicates.py
     duplicate_of: str | None = None
     replaces: str | None = None  # the stored document of this URL, when its text has changed
+    original_of: str | None = None  # a near-duplicate's original, when this one came first
 
 
 @dataclass

@@ -130,11 +130,13 @@ class DuplicatesPipeline:
       other text, it is a new version of the page: it is stored, and the stored document
       is removed (`replaces`), so the corpus holds each URL's latest text once.
     - The same URL twice in one crawl (two links redirecting to one page) is a duplicate.
-    - A near-duplicate (a syndicated copy with another headline or footer) is stored with
-      `duplicate_of` set to the most similar stored document: the Jaccard similarity of
-      their word 4-shingles is at least NHSCUTS_NEAR_DUPLICATE_SIMILARITY
-      (crawler/near_duplicates.py). The signatures of every stored document are loaded
-      when the spider opens.
+    - A near-duplicate (a syndicated copy with another headline or footer: the Jaccard
+      similarity of their word 4-shingles is at least NHSCUTS_NEAR_DUPLICATE_SIMILARITY,
+      crawler/near_duplicates.py) is stored with `duplicate_of` set to the original of the
+      most similar stored document's group. The original is the copy published first (an
+      undated one last, the smaller id between equals), whichever the crawl read first: a
+      page read after its own syndicated copies becomes their original (`original_of`).
+      The signatures of every stored document are loaded when the spider opens.
     """
 
     def __init__(self, db_path: str, similarity: float):
@@ -143,6 +145,8 @@ class DuplicatesPipeline:
         self.urls: dict[str, str] = {}  # canonical URL → doc id, this crawl
         self.ids: set[str] = set()
         self.index = NearDuplicateIndex(similarity)
+        # doc id → (published, duplicate_of) of every document in the index
+        self.placed: dict[str, tuple[str | None, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -155,6 +159,12 @@ class DuplicatesPipeline:
         self.corpus = Corpus.open(self.db_path)
         for doc_id, minhash in _stored_signatures(self.corpus):
             self.index.add(doc_id, minhash)
+        self.placed = {
+            doc_id: (published, duplicate_of)
+            for doc_id, published, duplicate_of in self.corpus.conn.execute(
+                "SELECT id, published, duplicate_of FROM documents WHERE minhash IS NOT NULL"
+            )
+        }
 
     def close_spider(self) -> None:
         if self.corpus is not None:
@@ -172,20 +182,49 @@ class DuplicatesPipeline:
         if earlier := self._stored_id_by_url(url):
             item.replaces = earlier  # the page has changed since it was stored
             self.index.remove(earlier)
+            self.placed[earlier] = (None, document.id)  # its copies now follow the new text
         if item.minhash is not None:  # made by the reader for texts long enough
             minhash = from_bytes(item.minhash)
             if found := self.index.most_similar(minhash):
-                item.duplicate_of = found[0]
+                original = self._original(found[0])
+                if _first_published(document.published, document.id, *self._dated(original)):
+                    item.original_of = original  # read after its copies: it comes first
+                    self.placed[original] = (self._dated(original)[0], document.id)
+                else:
+                    item.duplicate_of = original
             self.index.add(document.id, minhash)
+            self.placed[document.id] = (document.published, item.duplicate_of)
         self.urls[url] = document.id
         self.ids.add(document.id)
         return item
+
+    def _original(self, doc_id: str) -> str:
+        """The first of the group `doc_id` belongs to (duplicate_of followed to its end)."""
+        seen = {doc_id}
+        while (pointer := self.placed.get(doc_id, (None, None))[1]) and pointer not in seen:
+            doc_id = pointer
+            seen.add(doc_id)
+        return doc_id
+
+    def _dated(self, doc_id: str) -> tuple[str | None, str]:
+        return self.placed.get(doc_id, (None, None))[0], doc_id
 
     def _stored_id_by_url(self, url: str) -> str | None:
         row = self.corpus.conn.execute(
             "SELECT id FROM documents WHERE canonical_url = ? LIMIT 1", [url]
         ).fetchone()
         return row[0] if row else None
+
+
+def _first_published(published: str | None, doc_id: str, other_published, other_id) -> bool:
+    """Does the first document come before the other: published earlier, an undated one
+    after any dated one, the smaller id between equals (so the order of reading never
+    decides)?"""
+    return (published is None, published or "", doc_id) < (
+        other_published is None,
+        other_published or "",
+        other_id,
+    )
 
 
 def _stored_signatures(corpus: Corpus) -> list[tuple[str, object]]:
@@ -217,15 +256,17 @@ class _Batch:
 
     documents: list[Document] = field(default_factory=list)
     replaced: list[tuple[str, str]] = field(default_factory=list)  # (new id, old id)
+    originals: list[tuple[str, str]] = field(default_factory=list)  # (new id, old original)
     pages: list[dict] = field(default_factory=list)  # crawl_pages rows
 
     def __bool__(self) -> bool:
         return bool(self.documents or self.pages)
 
     def put_back(self, earlier: "_Batch") -> None:
-        self.documents[:0], self.replaced[:0], self.pages[:0] = (
+        self.documents[:0], self.replaced[:0], self.originals[:0], self.pages[:0] = (
             earlier.documents,
             earlier.replaced,
+            earlier.originals,
             earlier.pages,
         )
 
@@ -290,8 +331,12 @@ class SQLitePipeline:
         self.pending.documents.append(document)
         if item.replaces:
             self.pending.replaced.append((document.id, item.replaces))
+        if item.original_of:
+            self.pending.originals.append((document.id, item.original_of))
         outcome = "near_duplicate" if item.duplicate_of else "stored"
         reasons = [f"near-duplicate of {item.duplicate_of}"] if item.duplicate_of else []
+        if item.original_of:
+            reasons.append(f"published before its near-duplicate {item.original_of}")
         if item.replaces:
             reasons.append(f"a new version: replaces document {item.replaces}")
         reason = "; ".join(reasons) or None
@@ -360,6 +405,7 @@ class SQLitePipeline:
                 pass
             self.corpus.conn.executemany(_UPSERT_PAGE, batch.pages)
             self.corpus.replace_documents(batch.replaced)
+            self.corpus.make_originals(batch.originals)
 
 
 # A page seen again keeps what is still true of it: its validators after a 304, its document.

@@ -34,7 +34,8 @@ class CrawlReport:
     """Counts for one crawl (all its sources together).
 
     fetched: HTTP responses received (robots.txt not counted); stored: documents added,
-    near-duplicates included; near_duplicates: stored with duplicate_of set; updated: stored
+    near-duplicates included; near_duplicates: near-copies found (stored with duplicate_of
+    set, or stored as the original of a copy read before it); updated: stored
     as a new version of a page stored before, which it replaces; duplicates:
     the same URL or text already stored, not stored again; filtered: off-topic by the
     relevance query; unchanged: 304 Not Modified; skipped: not a document (a listing or
@@ -118,8 +119,8 @@ class CrawlTally:
 
     def item_scraped(self, item, response=None, spider=None) -> None:
         self.report.stored += 1
-        if isinstance(item, Page) and item.duplicate_of:
-            self.report.near_duplicates += 1
+        if isinstance(item, Page) and (item.duplicate_of or item.original_of):
+            self.report.near_duplicates += 1  # either way round, one near-copy found
         if isinstance(item, Page) and item.replaces:
             self.report.updated += 1
         self.on_change(self.report)

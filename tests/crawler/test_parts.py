@@ -202,3 +202,50 @@ def test_retries_back_off_and_honour_retry_after():
     assert middleware.delay(third, b"5") == 5.0
     assert middleware.delay(first, b"Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past
     assert middleware.delay(first, b"3600") == 60.0  # never longer than the maximum
+
+
+@pytest.mark.parametrize("copy_first", [True, False], ids=["copy read first", "original first"])
+def test_the_first_published_copy_is_the_original_whatever_the_order(tmp_path, copy_first):
+    """A syndicated copy read before its original (workers finish in any order, or the copy
+    was crawled another day) still points at the original, published a day earlier."""
+    from corpus import Corpus
+    from crawler.items import Page
+    from crawler.page_reading import read_page
+    from crawler.pipelines import DuplicatesPipeline, SQLitePipeline
+
+    paths = [
+        "news/trust-to-cut-300-admin-posts.html",
+        "syndicated/trust-to-cut-300-admin-posts.html",
+    ]
+    pages = []
+    for path in reversed(paths) if copy_first else paths:
+        url = f"https://site.example.org/{path}"
+        page = Page(url=url, source="test", kind="news", body=(SITE / path).read_bytes(),
+                    content_type="text/html; charset=utf-8", media_type=HTML)  # fmt: skip
+        read = read_page(page)
+        page.document, page.minhash = read.document, read.minhash
+        page.canonical_url = read.document.canonical_url
+        pages.append(page)
+    db = tmp_path / "corpus.db"
+    duplicates, store = (
+        DuplicatesPipeline(str(db), polite.NHSCUTS_NEAR_DUPLICATE_SIMILARITY),
+        SQLitePipeline(str(db), 20),
+    )
+    store.open_spider()
+    duplicates.open_spider()
+    for number, page in enumerate(pages):
+        store.process_item(duplicates.process_item(page))
+        if number == 0:
+            store.flush()  # the first written before the second is read, as on another day
+    duplicates.close_spider()
+    store.close_spider()
+
+    with Corpus.open(db) as corpus:
+        found = dict(
+            corpus.conn.execute("SELECT canonical_url, duplicate_of FROM documents").fetchall()
+        )
+        ids = dict(corpus.conn.execute("SELECT canonical_url, id FROM documents").fetchall())
+        outcomes = dict(corpus.conn.execute("SELECT url, outcome FROM crawl_pages").fetchall())
+    original, copy = (f"https://site.example.org/{path}" for path in paths)
+    assert found == {original: None, copy: ids[original]}
+    assert outcomes == {original: "stored", copy: "near_duplicate"}
