@@ -157,14 +157,9 @@ class DuplicatesPipeline:
 
     def open_spider(self) -> None:
         self.corpus = Corpus.open(self.db_path)
-        for doc_id, minhash in _stored_signatures(self.corpus):
+        for doc_id, minhash, published, duplicate_of in _stored_signatures(self.corpus):
             self.index.add(doc_id, minhash)
-        self.placed = {
-            doc_id: (published, duplicate_of)
-            for doc_id, published, duplicate_of in self.corpus.conn.execute(
-                "SELECT id, published, duplicate_of FROM documents WHERE minhash IS NOT NULL"
-            )
-        }
+            self.placed[doc_id] = (published, duplicate_of)
 
     def close_spider(self) -> None:
         if self.corpus is not None:
@@ -227,9 +222,10 @@ def _first_published(published: str | None, doc_id: str, other_published, other_
     )
 
 
-def _stored_signatures(corpus: Corpus) -> list[tuple[str, object]]:
-    """MinHash signatures of every stored document, computing (and saving) those not made
-    yet, such as documents added by `nhscuts add`, or made by an older nhscuts."""
+def _stored_signatures(corpus: Corpus) -> list[tuple[str, object, str | None, str | None]]:
+    """(id, MinHash signature, published, duplicate_of) of every stored document, computing
+    (and saving) the signatures not made yet, such as those of documents added by `nhscuts
+    add`, or made by an older nhscuts."""
     missing = corpus.conn.execute(
         "SELECT id, text FROM documents WHERE word_count >= ? "
         "AND (minhash IS NULL OR substr(minhash, 1, ?) != ?)",
@@ -242,9 +238,10 @@ def _stored_signatures(corpus: Corpus) -> list[tuple[str, object]]:
                 [(to_bytes(signature(text)), doc_id) for doc_id, text in missing],
             )
     return [
-        (doc_id, from_bytes(data))
-        for doc_id, data in corpus.conn.execute(
-            "SELECT id, minhash FROM documents WHERE substr(minhash, 1, ?) = ?",
+        (doc_id, from_bytes(data), published, duplicate_of)
+        for doc_id, data, published, duplicate_of in corpus.conn.execute(
+            "SELECT id, minhash, published, duplicate_of FROM documents "
+            "WHERE substr(minhash, 1, ?) = ?",
             [len(SIGNATURE_FORMAT), SIGNATURE_FORMAT],
         )
     ]
