@@ -574,34 +574,48 @@ def settle(page, text: str) -> None:
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
 
 
-def browse(url: str, rounds: int) -> tuple[dict, dict, dict]:
-    """Seconds to render each page, to show its title (Streamlit's own start: the floor under
-    any page on this machine), and for each claim search."""
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium, headless, for the length of the block (never `playwright install`)."""
     from playwright.sync_api import sync_playwright
 
-    pages = {name: [] for name in PAGES}
-    titles = {name: [] for name in PAGES}
-    searches = {query: [] for query in SEARCHES}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
+        try:
+            yield browser
+        finally:
+            browser.close()
 
-        def fresh():
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            page.set_default_timeout(WAIT_MS)
-            return context, page
 
-        # One throwaway load, so that round 1 measures the corpus's cold caches, not
-        # Chromium's first start or Streamlit's first script compile.
-        context, page = fresh()
-        page.goto(f"{url}/claims?q=zzzzwarmup")
-        settle(page, "No claim matches")
+def new_context(browser):
+    """A new browser context (nothing cached) and a tab in it."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(WAIT_MS)
+    return context, context.new_page()
+
+
+def warm_up(page, url: str) -> None:
+    """One throwaway load, so that round 1 measures the corpus's cold caches, not
+    Chromium's first start or Streamlit's first script compile."""
+    page.goto(f"{url}/claims?q=zzzzwarmup")
+    settle(page, "No claim matches")
+
+
+def browse(url: str, rounds: int) -> tuple[dict, dict, dict]:
+    """Seconds to render each page, to show its title (Streamlit's own start: the floor under
+    any page on this machine), and for each claim search."""
+    pages = {name: [] for name in PAGES}
+    titles = {name: [] for name in PAGES}
+    searches = {query: [] for query in SEARCHES}
+    with chromium() as browser:
+        context, page = new_context(browser)
+        warm_up(page, url)
         context.close()
         for round_ in range(rounds):
             for name, (route, last, then) in PAGES.items():
-                context, page = fresh()
+                context, page = new_context(browser)
                 started = time.perf_counter()
                 page.goto(url + route)
                 page.locator("h1").first.wait_for()
@@ -610,7 +624,7 @@ def browse(url: str, rounds: int) -> tuple[dict, dict, dict]:
                 pages[name].append(time.perf_counter() - started)
                 context.close()
             for query in SEARCHES:
-                context, page = fresh()
+                context, page = new_context(browser)
                 page.goto(f"{url}/claims")
                 settle(page, "Type words to find the sentences")
                 box = page.get_by_label("Search claims", exact=True).and_(page.locator("input"))
@@ -621,7 +635,6 @@ def browse(url: str, rounds: int) -> tuple[dict, dict, dict]:
                 searches[query].append(time.perf_counter() - started)
                 context.close()
             print(f"  browser round {round_ + 1} of {rounds} done", file=sys.stderr, flush=True)
-        browser.close()
     return pages, titles, searches
 
 
@@ -629,18 +642,10 @@ def returning(url: str, rounds: int) -> dict:
     """Seconds to render each page opened from its URL in a new tab of a browser that has
     loaded the dashboard before: a returning reader following a bookmark or a shared link.
     Streamlit still starts in the tab, but its scripts come from the browser's cache."""
-    from playwright.sync_api import sync_playwright
-
     pages = {name: [] for name in PAGES}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(WAIT_MS)
-        tab = context.new_page()
-        tab.goto(f"{url}/claims?q=zzzzwarmup")  # the first visit, which fills the cache
-        settle(tab, "No claim matches")
+    with chromium() as browser:
+        context, tab = new_context(browser)
+        warm_up(tab, url)  # also the first visit, which fills the cache
         tab.close()
         for _ in range(rounds):
             for name, (route, last, then) in PAGES.items():
@@ -650,7 +655,6 @@ def returning(url: str, rounds: int) -> dict:
                 shown(tab, last, then)
                 pages[name].append(time.perf_counter() - started)
                 tab.close()
-        browser.close()
     return pages
 
 
@@ -658,18 +662,10 @@ def navigate(url: str, rounds: int) -> dict:
     """Seconds from clicking a page's link in the sidebar to the page drawn, in one browser
     tab, as a reader moves through the dashboard: the app is loaded once, so this is the
     page's own time, without Streamlit's start in a fresh browser."""
-    from playwright.sync_api import sync_playwright
-
     pages = {name: [] for name in PAGES}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        page.goto(f"{url}/claims?q=zzzzwarmup")
-        settle(page, "No claim matches")
+    with chromium() as browser:
+        _context, page = new_context(browser)
+        warm_up(page, url)
         for _ in range(rounds):
             for name, (_route, last, then) in PAGES.items():
                 link, title = NAVIGATION[name]
@@ -678,7 +674,6 @@ def navigate(url: str, rounds: int) -> dict:
                 page.locator("h1").filter(has_text=title).first.wait_for()
                 shown(page, last, then)
                 pages[name].append(time.perf_counter() - started)
-        browser.close()
     return pages
 
 
