@@ -61,6 +61,9 @@ def read_page(item: Page, since: str | None = None) -> PageRead:
         text_is_normalised=True,  # by corpus.formats.extract, or below for API fields
     )
     document.stored_raw  # noqa: B018 (cached: compressed here, not in the writing process)
+    # Only the compressed copy goes back to the crawl process: the raw bytes as well would
+    # more than double what each page costs to send back.
+    document.raw = None
     minhash = None
     if len(document.text.split()) >= MIN_NEAR_DUPLICATE_WORDS:
         minhash = to_bytes(signature(document.text))

@@ -1,6 +1,7 @@
 """Each spider type crawls the loopback test site for real; the tests then read the corpus."""
 
 import json
+import zlib
 
 import pytest
 
@@ -53,6 +54,10 @@ def test_feed_spider_stores_articles_with_provenance(crawl, db_path, site_server
     )
     assert article["url"] == site_server.url("/news/icb-running-costs-to-halve.html")
     assert article["fetched_at"].startswith("20")
+    # The page's bytes are kept as served, compressed (read in a worker, sent back once).
+    [(raw,)] = rows(db_path, "SELECT raw FROM documents WHERE id = ?", article["id"])
+    served = site_server.fill((SITE / "news/icb-running-costs-to-halve.html").read_bytes())
+    assert zlib.decompress(raw) == served
     resignation = stored["/news/resignation-scheme-opens.html"]
     assert "utm_source=rss" in resignation["url"] and "utm" not in resignation["canonical_url"]
     assert (report.stored, report.filtered, report.failed) == (5, 1, 0)
