@@ -28,11 +28,10 @@ if paragraphs.empty:
 
 st.subheader("Map of paragraphs")
 colour_by = st.radio("Colour by", ["framing", "cluster"], horizontal=True, key="frame_colour")
-# Only what the chart draws or its tooltip shows: the chart carries its data to the browser,
-# and 5,000 whole paragraphs with their ids and sources made the page take seconds longer.
-placed = paragraphs.dropna(subset=["x", "y"]).assign(
-    excerpt=lambda frame: frame["text"].str.slice(0, 240)
-)[["x", "y", "label", "score", "cluster", "excerpt", "title", "published"]]
+# Only what the chart draws and its tooltip shows: the chart carries its data to the browser,
+# and with each paragraph's excerpt and title in it a 5,000-point map took the page 0.3-0.9 s
+# longer to draw. A click on a point shows its whole paragraph below the map instead.
+placed = paragraphs.dropna(subset=["x", "y"])
 if placed.empty:
     st.caption("No embeddings are stored for these paragraphs: run `nhscuts embed`.")
 else:
@@ -41,26 +40,39 @@ else:
         if colour_by == "framing"
         else alt.Color("cluster:N", title="Cluster")
     )
-    st.altair_chart(
-        alt.Chart(placed)
+    clicked = alt.selection_point(name="paragraph", fields=["row"], on="click")
+    event = st.altair_chart(
+        alt.Chart(
+            placed[["x", "y", "label", "score", "cluster", "published"]].assign(row=placed.index)
+        )
         .mark_circle(size=60, opacity=0.75)
         .encode(
             x=alt.X("x:Q", title="First principal component", axis=alt.Axis(labels=False)),
             y=alt.Y("y:Q", title="Second principal component", axis=alt.Axis(labels=False)),
             color=colour,
-            tooltip=[
-                alt.Tooltip("excerpt:N", title="text"),
-                "label",
-                alt.Tooltip("score:Q", format="+.2f"),
-                "cluster",
-                "title",
-                "published",
-            ],
+            tooltip=["label", alt.Tooltip("score:Q", format="+.2f"), "cluster", "published"],
         )
+        .add_params(clicked)
         .interactive(),
         width="stretch",
+        on_select="rerun",
+        selection_mode="paragraph",
+        key="frame_map",
     )
-    st.caption("Principal components of the stored embeddings (PCA). Hover a point to read it.")
+    chosen = [point["row"] for point in event.selection.get("paragraph", []) if "row" in point]
+    if chosen and chosen[0] in placed.index:
+        point = placed.loc[chosen[0]]
+        st.markdown(f"> {point['text']}")
+        st.caption(
+            f"{point['label'].capitalize()} ({point['score']:+.2f}) · {point['cluster']}"
+            f" · {point['title'] or 'Untitled'} · {point['published'] or 'undated'} · "
+            f"[Open the document](/documents?doc={point['doc_id']})"
+        )
+    else:
+        st.caption(
+            "Principal components of the stored embeddings (PCA). Hover a point for its "
+            "framing and date; click it to read the paragraph."
+        )
 
 st.subheader("Clusters")
 clusters = data.frame_clusters(source)

@@ -207,3 +207,57 @@ def test_framings_page_maps_the_paragraphs(server, page, framed_db):
     expect(expanders.filter(has_text="paragraphs · mean framing")).to_have_count(clusters)
     expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)  # the balance table
     screenshot(page, "framings")
+
+
+# On a canvas (Streamlit draws charts of over 2,000 points on one): the centre of a red
+# (opposition) or green (partnership) disc; the axes, grid and neutral points are grey.
+_FIND_A_COLOURED_POINT = """canvas => {
+  const context = canvas.getContext("2d");
+  const { width, height } = canvas;
+  const pixels = context.getImageData(0, 0, width, height).data;
+  const coloured = (x, y) => {
+    const at = 4 * (y * width + x);
+    const [r, g, b] = [pixels[at], pixels[at + 1], pixels[at + 2]];
+    return Math.max(r, g, b) - Math.min(r, g, b) > 60;
+  };
+  for (let y = 3; y < height - 3; y++) {
+    for (let x = 3; x < width - 3; x++) {
+      if ([[0, 0], [-2, 0], [2, 0], [0, -2], [0, 2]].every(([dx, dy]) => coloured(x + dx, y + dy))) {
+        const box = canvas.getBoundingClientRect();
+        return [box.left + (x * box.width) / width, box.top + (y * box.height) / height];
+      }
+    }
+  }
+  return null;
+}"""
+
+
+def test_clicking_a_point_of_the_map_shows_its_paragraph(server, page, framed_db):
+    with sqlite3.connect(framed_db) as conn:
+        stance_paragraphs = {
+            text
+            for (text,) in conn.execute(
+                "SELECT p.text FROM paragraphs p JOIN paragraph_frames f ON f.paragraph_id = p.id"
+                " WHERE f.label != 'neutral'"
+            )
+        }
+    page.goto(f"{server}/framings")
+    settle(page, "Partnership–opposition balance over time")
+    expect(page.get_by_text("click it to read the paragraph")).to_be_visible()
+    map_ = page.locator('[data-testid="stVegaLiteChart"]').first
+    map_.locator("canvas, svg.marks").first.wait_for()
+    stance = ", ".join(f'.mark-symbol path[fill="{colour}"]' for colour in ("#b91c1c", "#0f766e"))
+    if map_.locator("svg.marks").count():
+        point = map_.locator(stance).first.bounding_box()
+        point = point and (point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
+    else:
+        point = map_.locator("canvas").first.evaluate(_FIND_A_COLOURED_POINT)
+    assert point, "no opposition or partnership point drawn on the map"
+
+    page.mouse.click(*point)
+
+    link = page.get_by_role("link", name="Open the document")
+    expect(link).to_be_visible()
+    shown = page.locator('[data-testid="stMarkdown"] blockquote').first.inner_text()
+    assert " ".join(shown.split()) in {" ".join(text.split()) for text in stance_paragraphs}
+    assert "/documents?doc=" in link.get_attribute("href")
