@@ -38,6 +38,7 @@ class Figure:
     end: int
     counts: str | None = None
     bare: bool = False  # no noun of its own ("451 in Derby"): may share a neighbour's unit
+    spoken: bool = False  # people only because it "said" or "replied": a parallel noun wins
 
     def as_dict(self) -> dict:
         return {
@@ -74,6 +75,8 @@ class FigureWords:
     not_people_suffixed: frozenset[str]
     money_nouns: frozenset[str]
     money_verbs: frozenset[str]
+    people_after: tuple[str, ...]
+    people_states: frozenset[str]
     scanner: re.Pattern = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -103,6 +106,8 @@ class FigureWords:
             not_people_suffixed=frozenset(units["not_people_suffixed"]),
             money_nouns=frozenset(units["money_nouns"]),
             money_verbs=frozenset(units["money_verbs"]),
+            people_after=tuple(units["people_after"]),
+            people_states=frozenset(units["people_states"]),
         )
 
 
@@ -299,10 +304,15 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
         unit = _of_the_unit(span, words)  # "Of the applicants, 52 were accepted"
     if unit is None and _governing_lemma(span) in words.people_verbs:
         unit = "people"  # "the NHS employs around 1.3 million"
-    if unit is None and _speaks(span, words):
+    spoken = unit is None and _speaks(span, words)
+    if spoken:
         unit = "people"  # "312 replied", "nine out of ten said"
     if unit is None and re.match(r"\s+of\s+(?:us|you)\b", doc.text[span.end_char :]):
         unit = "people"  # "two hundred of us"
+    if unit is None and _people_after(doc.text[span.end_char :], words):
+        unit = "people"  # "612 on the payroll", "from 498 to 412 in its own staff"
+    if unit is None and _people_state(span, words):
+        unit = "people"  # "of which around 3,000 are currently vacant"
     if re.search(r"\bn\s?=\s?$", doc.text[max(0, start - 4) : start]):
         unit = "people"  # "n=612": the size of a survey sample
     if re.match(r"[-–]strong\b", doc.text[span.end_char :]):
@@ -331,8 +341,34 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
         return None
     figure = make(value, unit or "count")
     if figure is not None:
-        figure.bare = unit is None
+        figure.bare, figure.spoken = unit is None, spoken
     return figure
+
+
+_PEOPLE_IN = re.compile(
+    r"\s+in\s+(?:(?:its|their|our|the|his|her)\s+)?(?:own\s+)?([a-z]+)\b", re.IGNORECASE
+)
+
+
+def _people_after(following: str, words: FigureWords) -> bool:
+    """ "612 on the payroll", "163 in post", "412 in its own staff": the words after a bare
+    number say it counts people."""
+    lowered = following.lower()
+    if any(re.match(rf"\s+{re.escape(phrase)}\b", lowered) for phrase in words.people_after):
+        return True
+    noun = _PEOPLE_IN.match(following)
+    return noun is not None and noun.group(1).lower() in words.people
+
+
+def _people_state(span: Span, words: FigureWords) -> bool:
+    """ "19 were vacant", "around 3,000 are currently vacant": only posts are vacant."""
+    root = span.root
+    if root.dep_ not in ("nsubj", "nsubjpass") or root.head.lemma_ != "be":
+        return False
+    return any(
+        child.dep_ in ("acomp", "attr") and child.lower_ in words.people_states
+        for child in root.head.children
+    )
 
 
 def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
@@ -346,6 +382,14 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
     sentence = span.sent
     if span.start == sentence.start and _ANOTHER.match(doc.text[sentence.end_char :]):
         return False  # "One finance director said ... Another warned": a contrast
+    noun = span.root.head
+    if (
+        span.start == sentence.start
+        and noun.dep_ == "nsubj"
+        and _people_word(noun, words)
+        and noun.head.lemma_.lower() in words.speaker_verbs | _REPORTING_VERBS
+    ):
+        return False  # "One GP in the west of the town told us ...": some GP, not a count
     if _pair_gap(doc.text[span.end_char :], words):
         return True  # "one in ten", "one out of five"
     unit = _unit_noun(span, words)
@@ -356,6 +400,7 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
 
 
 _ANOTHER = re.compile(r"\s*(?:Another|A second)\b")
+_REPORTING_VERBS = frozenset(("warn", "add", "admit", "describe", "explain", "insist", "write"))
 _PAIR_GAP = re.compile(r"\s*(?:[a-z]+\s+)?(?:in|out\s+of)\s+(?:every\s+)?(?=\w)", re.IGNORECASE)
 
 
@@ -411,8 +456,14 @@ def _in_title(doc: Doc, span: Span) -> bool:
 def _is_identifier(doc: Doc, span: Span, words: FigureWords, identifier_ends: list[int]) -> bool:
     """A number after a label ("Gateway reference 7317", "bands 2 to 4") or before "pm"."""
     before = [t for t in doc[max(0, span.start - 3) : span.start] if not t.is_punct]
-    if before and before[-1].lower_.rstrip(".") in words.labels:
-        return True
+    as_verb = (
+        len(before) >= 2
+        and before[-2].lower_ == "to"
+        and before[-1].tag_ == "VB"
+        and span.text.isalpha()  # "to note two risks"; "Answer to question 1" is a label
+    )
+    if before and before[-1].lower_.rstrip(".") in words.labels and not as_verb:
+        return True  # "note 3", but not "asked to note two risks"
     if len(before) >= 2 and f"{before[-2].lower_} {before[-1].lower_}" in words.labels:
         return True  # "pay point 6"
     if (
@@ -439,11 +490,20 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
     doc = span.doc
     index = span.end
     determined = False  # "3,970 the year before", "8 a month": the year is not a duration
+    sentence_end = span.sent.end
     for _ in range(9):  # "300 mostly part-time domestic and catering workers"
-        if index >= len(doc) or "\n" in doc[index - 1].text_with_ws:
-            break  # a noun on the next line counts something else
+        if index >= min(len(doc), sentence_end) or "\n" in doc[index - 1].text_with_ws:
+            break  # a noun on the next line, or in the next sentence, counts something else
         token = doc[index]
+        if doc[index - 1].text.endswith(".") and token.is_title and index > span.start:
+            break  # "a variance of 1.8m. The workforce element": "m." ended the sentence
         lower = _word(token)
+        if lower == "or" and index + 1 < len(doc) and doc[index + 1].lower_ == "so":
+            index += 2  # "another 40 or so posts"
+            continue
+        if lower in ("plus", "odd") and index == span.end + 1 and doc[span.end].text == "-":
+            index += 1  # "the remaining 900-plus staff"
+            continue
         if index == span.end and token.pos_ == "NUM" and token.like_num:
             break  # "2,210 two years earlier": the noun is the second number's
         if lower in words.months and not determined:
@@ -465,6 +525,9 @@ def _unit_noun(span: Span, words: FigureWords) -> str | None:
                 continue
             # "47,000 last autumn": a noun the number does not modify says nothing of it
             related = token.is_ancestor(span.root) or token.i == span.end
+            related = related or (  # "31 of the fixed-term contracts"
+                token.head.lower_ == "of" and token.head.head == span.root and token.tag_ == "NNS"
+            )
             return _counted_unit(token, words) if related else None
         between_modifiers = (
             lower in ("and", "or")
@@ -582,13 +645,22 @@ def _copula_unit(span: Span, words: FigureWords) -> str | None:
         return None
     for other in verb.children:
         if other is not root and other.dep_ in roles and other.pos_ == "NOUN":
-            if other.lower_ in ("number", "total", "level", "size"):  # "the number of staff"
+            if other.i + 1 < len(other.doc) and other.doc[other.i + 1].text == ":":
+                continue  # "Chief finance officer: The allowance falls ...": a speaker's label
+            if other.lower_ in _OF_WHAT:  # "the number of staff", "the share of the saving"
                 of = [c for c in other.children if c.lower_ == "of"]
                 counted = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
                 other = counted[0] if counted else other
             unit = _noun_unit(other, words)
+            if unit == "count" and roles == ("nsubj",) and other.lower_ in words.people_groups:
+                unit = "people"  # "some teams have gone from nine to four"
+            if unit == "count" and roles == ("nsubj",) and other.tag_ == "NNS":
+                return "count"  # "rota gaps averaged 4.5 a night": it counts the gaps
             return unit if unit != "count" else None
     return None
+
+
+_OF_WHAT = ("number", "total", "level", "size", "share", "amount", "value", "sum")
 
 
 _HEDGES = ("around", "about", "some", "nearly", "almost", "roughly", "approximately", "over",
@@ -634,6 +706,10 @@ def _money_context(span: Span, scaled, words: FigureWords) -> str | None:
     doc = span.doc
     if isinstance(scaled, str) and scaled == "k":
         return "GBP"  # "380k", "24k a head": thousands of pounds unless a noun says otherwise
+    if _CHEAPER.search(doc.text[max(0, span.start_char - 60) : span.start_char]):
+        return "GBP"  # "cheaper by an average of 27,000 a year each"
+    if _in_money_clause(span, words):
+        return "GBP"  # "a rise in costs that most of you put at 50,000"
     money = words.money_nouns
     after = re.match(r"\s+in\s+(?:[\w-]+\s+){0,2}?([\w-]+)", doc.text[span.end_char :])
     if after and after.group(1).lower() in money:
@@ -652,9 +728,18 @@ def _money_context(span: Span, scaled, words: FigureWords) -> str | None:
         return "GBP"
     if _MONEY_RATE.match(doc.text[span.end_char :]):
         return "GBP"  # "4.30 per head", "1,450 a shift", "14,030 per WTE"
-    if isinstance(scaled, str) and scaled in ("m", "mn", "bn") and not _clause_subject(span):
-        return "GBP"  # "3.5m", "1.2bn" with nothing else to say what they count
+    scale = scaled.lower() if isinstance(scaled, str) else scaled.group(0).lower() if scaled else ""
+    if scale in ("m", "mn", "bn", "billion", "trillion") and not _clause_subject(span, words):
+        return "GBP"  # "3.5m", "1.2bn", "up to 1 billion" with nothing else to say what they count
     return None
+
+
+# A price compared: "cheaper by an average of 27,000", "more expensive by about 4,000".
+_CHEAPER = re.compile(
+    r"\b(?:cheaper|dearer|costlier|(?:more|less)\s+expensive)\s+by\s+(?:an?\s+average\s+of\s+)?"
+    r"(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # Rates that only a sum of money is quoted in: "4.30 per head", "1,450 a shift".
@@ -664,12 +749,36 @@ _MONEY_RATE = re.compile(
 )
 
 
-def _clause_subject(span: Span):
+def _in_money_clause(span: Span, words: FigureWords) -> bool:
+    """Is the number in a relative clause about a sum of money ("costs that most of you put
+    at 50,000", "the saving, which the board puts at 1.1m")?"""
+    token = span.root
+    for _ in range(6):
+        if token.head is token:
+            return False
+        if token.dep_ == "relcl":
+            return _noun_unit(token.head, words) == "GBP"
+        token = token.head
+    return False
+
+
+def _clause_subject(span: Span, words: FigureWords):
     """The subject noun of the clause a number measures, if it is not money: "waiting lists
-    reached 7.6m" is about lists."""
+    reached 7.6m" is about lists. A body that spends ("The NHS contributes 31.9m"), a sum
+    ("the saving is 1.1m") or a general word ("the figures are 24.4m") says nothing else."""
     verb = _clause_verb(span)
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] if verb else []
-    return next((c for c in subjects if c.pos_ in ("NOUN", "PROPN")), None)
+    return next(
+        (
+            c
+            for c in subjects
+            if c.pos_ == "NOUN"
+            and _noun_unit(c, words) != "GBP"
+            and c.lower_ not in _GENERAL_NOUNS
+            and c.lower_ != "figures"
+        ),
+        None,
+    )
 
 
 _MEASURE_PREPS = ("by", "at", "to", "from", "of", "about", "around", "over", "under", "than",
@@ -787,7 +896,17 @@ def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
                 _share_money_scale(first, second, words)
     for index, figure in enumerate(figures):
         if figure.bare and index > 0:
-            _share_with_earlier(doc, figures[:index], figure)
+            _share_with_earlier(doc, figures[:index], figure, words)
+        previous = figures[index - 1] if index > 0 else None
+        if (
+            previous is not None
+            and figure.unit == previous.unit == "GBP"
+            and _COMPARED.search(doc.text[previous.end : figure.start])
+            and not _MONEY_RATE.match(doc.text[figure.end :])  # "6.4 million, or 4.30 per head"
+        ):
+            _carry_money_scale(previous, figure, words)  # "24.4m and 13.1"
+        if figure.spoken and index > 0:
+            _share_with_parallel(doc, figures[:index], figure)
         if figure.unit == "count" and index > 0 and _POINTS.match(doc.text[figure.end :]):
             _points_of_percent(doc, figures[index - 1], figure)
         if figure.unit != "count" or index == 0:
@@ -803,7 +922,7 @@ def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
 # The words that put a second sum beside a first: "£47,900 ..., against 46,300", "£71.6m, or
 # 14,030 per WTE", "£1.26m, an average of about 24,200 per leaver".
 _COMPARED = re.compile(
-    r"^[^;:]*(?:,|\b(?:against|or|to|and|versus|from|of))(?:\s+an?\s+[\w-]+)?"
+    r"^[^;:]*(?:,|\b(?:against|or|to|and|versus|from|of|of\s+which))(?:\s+an?\s+[\w-]+)?"
     r"(?:\s+(?:about|around|nearly|roughly|some|just|almost|over|under))?\s*$",
     re.IGNORECASE,
 )
@@ -844,19 +963,77 @@ def _share_with_antecedent(
             return
 
 
-def _share_with_earlier(doc: Doc, earlier: list[Figure], figure: Figure) -> None:
+def _share_with_earlier(
+    doc: Doc, earlier: list[Figure], figure: Figure, words: FigureWords
+) -> None:
     """ "573 jobs in Nottingham, 451 in Derby and 286 in Leicester": a bare number in a
-    list takes the unit of the nearest counted figure before it in the sentence."""
+    list takes the unit of the nearest counted figure before it in the sentence, or failing
+    that in the paragraph ("employed 14,310 staff ... The plan takes that to 13,640")."""
     sentence = doc.char_span(figure.start, figure.end, alignment_mode="expand").sent
     for before in reversed(earlier):
-        if before.start < sentence.start_char or "\n" in doc.text[before.end : figure.start]:
+        gap = doc.text[before.end : figure.start]
+        if "\n" in gap:
             return  # a list item or table row on another line is not the same list
+        same_sentence = before.start >= sentence.start_char
         if before.unit == "GBP" and figure.unit == "count":
             scaled = _MONEY_SCALE.search(figure.text)
-            if scaled or _COMPARED.search(doc.text[before.end : figure.start]):
+            compared = same_sentence and _COMPARED.search(gap)
+            if scaled or compared:
                 figure.unit, figure.kind = "GBP", "money"  # "from £31.4m a year to 15.7 million"
+                _carry_money_scale(before, figure, words)  # "34.2m, of which 19.5 ..."
                 return  # "cost per WTE was 47,900, against 46,300 a year earlier"
             continue  # "£21m the three trusts now spend": the three count trusts
-        if before.kind == "count" and not before.bare:
-            figure.unit = before.unit
+        shared = same_sentence and before.unit != "count"  # "290, with 180 ... and 200"
+        if before.kind != "count" or (before.bare and not shared):
+            continue
+        if not same_sentence and not _elliptical(doc, figure, sentence):
+            return  # "Fourteen rely on ...", "the two trusts": not a count carried on
+        figure.unit = before.unit
+        return
+
+
+def _carry_money_scale(before: Figure, figure: Figure, words: FigureWords) -> None:
+    """ "34.2m, of which 19.5 comes from pay", "24.4m and 13.1": a small number after a sum in
+    millions is in millions too."""
+    scale = _MONEY_SCALE.search(before.text)
+    plain = re.fullmatch(r"[\d.]+", figure.text)  # not "£19.5", not "19.5m"
+    if scale is None or plain is None or figure.value >= 1000:
+        return
+    figure.value = _plain(Decimal(str(figure.value)) * words.scales[scale.group(1).lower()])
+
+
+def _elliptical(doc: Doc, figure: Figure, sentence: Span) -> bool:
+    """A number inside its sentence with no noun after it ("it had 163, of which", "takes
+    that to 13,640 by March"): one that may carry on the count of an earlier sentence."""
+    span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+    after = doc[span.end] if span.end < len(doc) else None
+    starts = span.start == sentence.start or doc[span.start - 1].text in _OPENERS
+    if starts or _OF_THE_NUMBER.match(doc.text[figure.end :]):
+        return False  # "22 of the 27 expect": a part of some earlier count, not this one
+    return (
+        after is None
+        or after.is_punct
+        or after.pos_ in ("ADP", "AUX", "CCONJ", "SCONJ", "ADV")  # "against fourteen now"
+        or after.lower_ in ("a", "an", "each", "every")  # "around 9 a month"
+    )
+
+
+_OPENERS = ('"', "'", "“", "‘", "(", "[", ":", "-", "–", "—")
+
+
+_OF_THE_NUMBER = re.compile(r"\s+of\s+(?:the|its|their|our)\s+\d", re.IGNORECASE)
+
+
+def _share_with_parallel(doc: Doc, earlier: list[Figure], figure: Figure) -> None:
+    """ "Nineteen practices said ..., and six said ...": a number that "said" in the same
+    sentence as a counted noun that said the same counts that noun, not people."""
+    span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+    verb = span.root.head.lemma_
+    for before in reversed(earlier):
+        if before.start < span.sent.start_char:
+            return
+        head = doc.char_span(before.start, before.end, alignment_mode="expand").root.head
+        noun_verb = head.head.lemma_ if head.pos_ == "NOUN" else head.lemma_
+        if not before.bare and before.unit == "count" and noun_verb == verb:
+            figure.unit, figure.kind = "count", "count"
             return

@@ -469,3 +469,109 @@ def test_money_headers_take_the_caption_scale_and_budget_wte_counts_people(nlp):
         ("1,640.2", 1640.2, "people"),
         ("1,618.5", 1618.5, "people"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Sixth dev round: a bare number carries on the count of an earlier sentence in its
+        # paragraph, unless it opens its sentence or a noun follows it.
+        (
+            "In April the unit had 212 staff in post. By June it had 190, of which 12 were agency.",
+            [
+                ("212", 212, "people", "count"),
+                ("190", 190, "people", "count"),
+                ("12", 12, "people", "count"),
+            ],
+        ),
+        (
+            "Four give a figure of 112 posts. Fourteen rely on vacancies.",
+            [
+                ("Four", 4, "count", "count"),
+                ("112", 112, "people", "count"),
+                ("Fourteen", 14, "count", "count"),
+            ],
+        ),  # fmt: skip
+        (
+            "We had 640 on the payroll in March.",
+            [("640", 640, "people", "count")],
+        ),
+        (
+            "It cut the headcount from 498 to 412 in its own staff.",
+            [("498", 498, "people", "count"), ("412", 412, "people", "count")],
+        ),
+        (
+            "The plan covers 9,800 posts, of which around 1,200 are vacant.",
+            [("9,800", 9800, "people", "count"), ("1,200", 1200, "people", "count")],
+        ),
+        (
+            "Some teams have gone from nine to four.",
+            [("nine", 9, "people", "count"), ("four", 4, "people", "count")],
+        ),
+        ("Another 40 or so posts will go.", [("40", 40, "people", "count")]),
+        ("It relies on the remaining 900-plus staff.", [("900", 900, "people", "count")]),
+        ("The 97 exits cost the trust dearly.", [("97", 97, "people", "count")]),
+        (
+            "Nineteen practices said they had cut hours, and six said they would not.",
+            [("Nineteen", 19, "count", "count"), ("six", 6, "count", "count")],
+        ),
+        (
+            "Rota gaps averaged 4.5 a night in May against 2.8 in April.",
+            [("4.5", 4.5, "count", "count"), ("2.8", 2.8, "count", "count")],
+        ),
+        ("One GP in the town told us she had no cover.", []),
+        # Money: billions, contributions, prices compared, sums in a clause about costs.
+        (
+            "Up to 1 billion will be made available, of which 600 million is available now.",
+            [("1 billion", 1000000000, "GBP", "money"), ("600 million", 600000000, "GBP", "money")],
+        ),
+        (
+            "The NHS contributes 31.9m and the councils 16.7m between them.",
+            [("31.9m", 31900000, "GBP", "money"), ("16.7m", 16700000, "GBP", "money")],
+        ),
+        (
+            "The reimbursement came to 5.3 million last year.",
+            [("5.3 million", 5300000, "GBP", "money")],
+        ),
+        ("The councils' share of the saving is 540,000.", [("540,000", 540000, "GBP", "money")]),
+        (
+            "Bank staff are cheaper by an average of 27,000 a year each.",
+            [("27,000", 27000, "GBP", "money")],
+        ),
+        (
+            "It faces a rise in costs that most of you put at 50,000 or more.",
+            [("50,000", 50000, "GBP", "money")],
+        ),
+        (
+            "Its share is 34.2m, of which 19.5 comes from pay. The figures are 24.4m and 13.1.",
+            [
+                ("34.2m", 34200000, "GBP", "money"),
+                ("19.5", 19500000, "GBP", "money"),
+                ("24.4m", 24400000, "GBP", "money"),
+                ("13.1", 13100000, "GBP", "money"),
+            ],
+        ),
+        (
+            "The bill was 142.7m against a plan of 140.9m, an adverse variance of 1.8m. The "
+            "workforce element is 6.5m.",
+            [
+                ("142.7m", 142700000, "GBP", "money"),
+                ("140.9m", 140900000, "GBP", "money"),
+                ("1.8m", 1800000, "GBP", "money"),
+                ("6.5m", 6500000, "GBP", "money"),
+            ],
+        ),
+        (
+            "Finance director: The allowance falls from 21.4 million to 10.7 million.",
+            [
+                ("21.4 million", 21400000, "GBP", "money"),
+                ("10.7 million", 10700000, "GBP", "money"),
+            ],
+        ),  # fmt: skip
+        # A label used as a verb names nothing: "to note two risks"; "question 3" still does.
+        ("The committee is asked to note two risks.", [("two", 2, "count", "count")]),
+        ("See the answer to question 3.", []),
+    ],
+)
+def test_forms_from_the_sixth_dev_round(nlp, sentence, expected):
+    assert figures_of(nlp, sentence) == expected
