@@ -70,6 +70,12 @@ def test_schemes_match_in_any_case_but_acronyms_exactly(nlp):
             "workforce reduction programme",
         ),
         ("Staff who volunteered for redundancy left.", "voluntary redundancy"),
+        ("The trust opened a resignation scheme.", "Mutually Agreed Resignation Scheme"),
+        ("Most trusts will stop recruiting to corporate roles.", "recruitment freeze"),
+        (
+            "Under the national terms a redundancy payment can reach 24 months' pay.",
+            "Agenda for Change redundancy terms",
+        ),
     ],
 )
 def test_schemes_described_in_words_match_token_patterns(nlp, text, expected):
