@@ -43,14 +43,11 @@ import hashlib
 import json
 import os
 import random
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 from corpus import Corpus, queries  # noqa: E402
 from corpus.queries import ClaimFilters, SearchFilters  # noqa: E402
+from tests.dashboard.serving import CHROMIUM, CHROMIUM_ARGS, ServerDidNotStart, serving  # noqa: E402
 
 SEED = 20250601
 PARAGRAPHS_PER_DOCUMENT = 5
@@ -69,14 +67,6 @@ EMBEDDING_DIM = 384
 ROUNDS = 3
 PAGE_TARGET_S = 2.0
 SEARCH_TARGET_S = 1.0
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 WAIT_MS = 180_000
 KINDS = ("news", "union", "government", "campaign", "other")
 SOURCES = {
@@ -524,50 +514,6 @@ def baseline(path: Path, rounds: int) -> tuple[dict, dict, dict, dict]:
 # --- the browser -------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    nhscuts = Path(sys.executable).with_name("nhscuts")
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(nhscuts), "serve", "--db", str(db), "--port", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            sys.exit(f"nhscuts serve did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.3)
-
-
-@contextlib.contextmanager
-def serving(db: Path, log: Path):
-    """`nhscuts serve` on the corpus for the length of the block; its URL."""
-    process, url = start_server(db, log)
-    try:
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def settle(page, text: str) -> None:
     """Wait for the app's own text, then for Streamlit to finish running the script."""
     page.get_by_text(text, exact=False).first.wait_for()
@@ -714,12 +660,15 @@ def main() -> None:
         load_before = load()
         # Each browser pass on a server of its own, so that round 1 of each finds the
         # dashboard's caches empty.
-        with serving(db, Path(folder) / "serve.log") as url:
-            browser_pages, browser_titles, browser_searches = browse(url, args.rounds)
-        with serving(db, Path(folder) / "serve-returning.log") as url:
-            returning_pages = returning(url, args.rounds)
-        with serving(db, Path(folder) / "serve-navigation.log") as url:
-            navigation = navigate(url, args.rounds)
+        try:
+            with serving(db, Path(folder) / "serve.log") as url:
+                browser_pages, browser_titles, browser_searches = browse(url, args.rounds)
+            with serving(db, Path(folder) / "serve-returning.log") as url:
+                returning_pages = returning(url, args.rounds)
+            with serving(db, Path(folder) / "serve-navigation.log") as url:
+                navigation = navigate(url, args.rounds)
+        except ServerDidNotStart as problem:
+            sys.exit(str(problem))
         load_after = load()
 
     print(f"\nload average before the browser: {load_before}, after: {load_after}")

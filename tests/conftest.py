@@ -1,6 +1,7 @@
 """Shared test fixtures: temporary corpora, files the tests write, and the ../shared folder."""
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,13 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: real third-party fixtures live in ../shared (CI has it)")
     return path
+
+
+def free_port() -> int:
+    """A TCP port on loopback that is free now, for a server the test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture

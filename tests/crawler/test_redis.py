@@ -1,7 +1,6 @@
 """Distributed mode: two crawler processes share one frontier in a real redis-server."""
 
 import shutil
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -14,6 +13,7 @@ import pytest
 from corpus import Corpus
 from crawler.demo_site import SAMPLES, build_site, read_samples, serve_site
 from crawler.run import CrawlError, CrawlOptions, run_crawl
+from tests.conftest import free_port
 
 REDIS_SERVER = shutil.which("redis-server")
 WORKERS = ("nhscuts-test-worker-1", "nhscuts-test-worker-2")
@@ -25,12 +25,6 @@ WORKER_SETTINGS = {
     "CONCURRENT_REQUESTS": 2,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

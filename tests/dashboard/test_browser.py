@@ -7,17 +7,20 @@ NHSCUTS_SCREENSHOTS to a folder to keep a screenshot of each page (`make screens
 import csv
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.dashboard.serving import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NHSCUTS,
+    ServerDidNotStart,
+    serving,
+)
+
 if not CHROMIUM.exists():
     pytest.skip(
         f"{CHROMIUM} is absent: install Debian's chromium and chromium-driver (.ci/run does)",
@@ -26,25 +29,8 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
 expect = sync_api.expect
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ALL_CLAIMS = "the OR said OR staff OR savings OR MARS OR costs"  # the 11 claims; 10 per page
-START_TIMEOUT_S = 60
 WAIT_MS = 30_000
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-NHSCUTS = Path(sys.executable).with_name("nhscuts")
 
 
 @pytest.fixture(scope="module")
@@ -62,34 +48,12 @@ def framed_db(sample_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(framed_db, tmp_path_factory):
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(NHSCUTS), "serve", "--db", str(framed_db), "--port", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"nhscuts serve did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        with serving(framed_db, log) as url:
+            yield url
+    except ServerDidNotStart as problem:
+        pytest.fail(str(problem))
 
 
 @pytest.fixture(scope="module")

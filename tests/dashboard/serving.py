@@ -1,0 +1,64 @@
+"""`nhscuts serve` on a free loopback port, and how Debian's Chromium is launched: shared by
+the browser tests (tests/dashboard/test_browser.py) and bench/bench_dashboard.py."""
+
+import contextlib
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.conftest import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's (.ci/run installs it); never `playwright install`
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+NHSCUTS = Path(sys.executable).with_name("nhscuts")
+START_TIMEOUT_S = 60
+
+
+class ServerDidNotStart(RuntimeError):
+    pass
+
+
+@contextlib.contextmanager
+def serving(db: Path, log: Path) -> Iterator[str]:
+    """`nhscuts serve` on the corpus, its output in `log`, for the length of the block; its URL.
+
+    Raises ServerDidNotStart, with the log, when it is not healthy within START_TIMEOUT_S.
+    """
+    port = free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(NHSCUTS), "serve", "--db", str(db), "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise ServerDidNotStart(
+                    f"nhscuts serve did not start:\n{log.read_text(errors='replace')}"
+                )
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
