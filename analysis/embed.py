@@ -406,7 +406,7 @@ def store_vectors(
         (model_name, text_hash(text), dim, to_blob(vector), pieces, created)
         for text, vector, pieces in zip(texts, vectors, chunks, strict=True)
     ]
-    with corpus.db.atomic():
+    with corpus.transaction():
         corpus.conn.executemany(
             "INSERT OR REPLACE INTO embeddings (model, text_hash, dim, vector, chunks, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",

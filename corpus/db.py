@@ -2,6 +2,7 @@
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -83,6 +84,29 @@ class Corpus:
     def conn(self) -> sqlite3.Connection:
         return self.db.conn
 
+    @contextmanager
+    def transaction(self) -> Iterator["Corpus"]:
+        """A write transaction, committed at the end of the block (a savepoint when nested).
+
+        It takes SQLite's write lock as it begins (BEGIN IMMEDIATE), so a writer in another
+        process is waited for, up to the busy timeout. A deferred BEGIN (sqlite-utils'
+        `atomic`) takes it at the first write instead, and in WAL mode SQLite refuses that at
+        once ("database is locked") when another process has committed since the
+        transaction began, as two crawls writing one corpus did.
+        """
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:  # an error may have rolled it back already
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
     def add(self, documents: Iterable[Document], *, batch_size: int = 200) -> Iterator[Stored]:
         """Store documents in transactions of `batch_size`; the same text twice is a no-op.
 
@@ -92,7 +116,7 @@ class Corpus:
         documents = iter(documents)
         while batch := list(islice(documents, batch_size)):
             try:
-                with self.db.atomic():
+                with self.transaction():
                     results = [Stored(doc, self._insert(doc)) for doc in batch]
             except sqlite3.OperationalError as error:
                 raise _friendly(self.path, error) from None

@@ -232,7 +232,7 @@ def _stored_signatures(corpus: Corpus) -> list[tuple[str, object, str | None, st
         [MIN_NEAR_DUPLICATE_WORDS, len(SIGNATURE_FORMAT), SIGNATURE_FORMAT],
     ).fetchall()
     if missing:
-        with corpus.db.atomic():
+        with corpus.transaction():
             corpus.conn.executemany(
                 "UPDATE documents SET minhash = ? WHERE id = ?",
                 [(to_bytes(signature(text)), doc_id) for doc_id, text in missing],
@@ -397,7 +397,7 @@ class SQLitePipeline:
             self.corpus = None
 
     def _write(self, batch: _Batch) -> None:
-        with self.corpus.db.atomic():
+        with self.corpus.transaction():
             for _ in self.corpus.add(batch.documents, batch_size=max(1, len(batch.documents))):
                 pass
             self.corpus.conn.executemany(_UPSERT_PAGE, batch.pages)

@@ -75,7 +75,7 @@ def extract_corpus(
 def _write(corpus: Corpus, batch: list[tuple[str, dict]], report: ExtractReport) -> None:
     if not batch:
         return
-    with corpus.db.atomic():
+    with corpus.transaction():
         for doc_id, result in batch:
             store_result(corpus, doc_id, result)
             report.documents += 1

@@ -168,7 +168,7 @@ def _store(corpus, model, ids, doc_ids, framings, clustering, options, report) -
     for doc_id, framing in zip(doc_ids, framings, strict=True):
         by_document.setdefault(doc_id, []).append(framing)
     conn = corpus.conn
-    with corpus.db.atomic():
+    with corpus.transaction():
         conn.execute("DELETE FROM paragraph_frames")
         conn.execute("DELETE FROM document_frames")
         conn.execute("DELETE FROM frame_clusters")

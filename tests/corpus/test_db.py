@@ -4,6 +4,8 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import pytest
 
@@ -172,3 +174,34 @@ def test_opening_again_keeps_the_locks_of_open_connections(db_path):
     ):
         second.conn.execute("BEGIN IMMEDIATE")
     writer.rollback()
+
+
+def test_a_writer_that_read_first_is_not_refused_when_another_commits_meanwhile(db_path):
+    # Two crawls writing one corpus: a transaction that reads before it writes, while the
+    # other process commits. A deferred BEGIN is refused at its first write ("database is
+    # locked", at once, whatever the busy timeout); Corpus.transaction waits its turn instead.
+    Corpus.open(db_path).close()
+    first, second = Corpus.open(db_path), Corpus.open(db_path)
+    has_read = threading.Event()
+    outcome: list = []
+
+    def other_writer() -> None:
+        has_read.wait(timeout=10)
+        try:
+            outcome.extend(stored.added for stored in second.add([make_doc("from the other")]))
+        except CorpusError as error:
+            outcome.append(error)
+
+    other = threading.Thread(target=other_writer)
+    other.start()
+    with first.transaction():
+        assert not first.has_document(make_doc("from the first").id)
+        has_read.set()
+        time.sleep(0.5)  # the other writer tries now
+        assert list(first.add([make_doc("from the first")]))[0].added
+    other.join(timeout=20)
+
+    assert outcome == [True]
+    texts = {text for (text,) in first.conn.execute("SELECT text FROM documents")}
+    assert texts == {"from the first", "from the other"}
+    first.close(), second.close()
