@@ -33,8 +33,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import train_frames  # noqa: E402
 from frames_labelled import build_bench_corpus, load_labelled, load_train_extra  # noqa: E402
-from train_frames import FOLDS, fit, scores, training_data  # noqa: E402
+from train_frames import FOLDS, scores, training_data  # noqa: E402
 
 from analysis.embed import EmbedOptions, default_cache_dir  # noqa: E402
 from analysis.frames.axis import LABELS  # noqa: E402
@@ -44,20 +45,6 @@ LAMBDAS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 MUS = (0.25, 0.5, 0.75)
 STAGE2_C = (0.1, 1.0)
 BOOTSTRAP = 5000
-
-
-def out_of_fold(data, rows: np.ndarray, c: float) -> np.ndarray:
-    """Probabilities for `rows`, each from a model fitted without its document."""
-    from sklearn.model_selection import GroupKFold
-
-    proba = np.zeros((len(data.labels), len(LABELS)))
-    for fitted, scored in GroupKFold(n_splits=FOLDS).split(rows, groups=data.groups[rows]):
-        model = fit(data, rows[fitted], FEATURE_SET, c)
-        test = rows[scored]
-        proba[test] = model.proba(
-            data.features[test], data.vectors[test], [data.texts[i] for i in test]
-        )
-    return proba
 
 
 def others_mean(proba: np.ndarray, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +93,7 @@ def stage2(data, documents, positions, lengths, outer, c: float, c2: float) -> n
 
     every, result = np.arange(len(data.labels)), np.zeros_like(outer)
     for fitted, scored in GroupKFold(n_splits=FOLDS).split(every, groups=data.groups):
-        inner = out_of_fold(data, fitted, c)
+        inner = train_frames.out_of_fold(data, fitted, FEATURE_SET, c)
         model = LogisticRegression(C=c2, max_iter=5000, class_weight="balanced")
         model.fit(stage2_inputs(inner, documents, positions, lengths)[fitted], data.labels[fitted])
         order = [list(model.classes_).index(label) for label in LABELS]
@@ -120,11 +107,7 @@ def predicted(proba) -> np.ndarray:
 
 
 def report(name: str, data, proba) -> None:
-    cells = []
-    for source in ("samples", "extra", None):
-        rows = data.sources == source if source else np.ones(len(data.labels), dtype=bool)
-        cells.append("{:.3f} / {:.3f}".format(*scores(data.labels[rows], predicted(proba)[rows])))
-    print(f"| {name} | " + " | ".join(cells) + " |")
+    train_frames.report(name, data, predicted(proba))
 
 
 def best_weight(labels, mixes: dict, rows: np.ndarray) -> float:
@@ -177,7 +160,7 @@ def main() -> None:
                           f"{row.paragraph}" for row in rows])  # fmt: skip
     positions = np.array([row.paragraph for row in rows])
     lengths = np.array([len(text) for text in data.texts])
-    outer = out_of_fold(data, np.arange(len(rows)), args.c)
+    outer = train_frames.out_of_fold(data, np.arange(len(rows)), FEATURE_SET, args.c)
     print(f"{FOLDS}-fold cross-validation by document, {FEATURE_SET}, C = {args.c}, "
           "accuracy / macro-F1:\n")  # fmt: skip
     print("| document context | samples (214) | extra (366) | all (580) |\n|---|---|---|---|")

@@ -105,16 +105,25 @@ def fit(data: TrainingSet, rows, feature_set: str, c: float, model: str = ""):
     )  # fmt: skip
 
 
-def cross_validate(data: TrainingSet, feature_set: str, c: float) -> np.ndarray:
-    """Each training paragraph's label, predicted by a model that never saw its document."""
+def out_of_fold(data: TrainingSet, rows: np.ndarray, feature_set: str, c: float) -> np.ndarray:
+    """Probabilities for `rows` (zeros elsewhere), each from a model fitted on the other
+    folds of `rows`, split by document, so never on the paragraph's own document."""
     from sklearn.model_selection import GroupKFold
 
-    predicted = np.empty(len(data.labels), dtype=object)
-    for rows, test in GroupKFold(n_splits=FOLDS).split(data.features, data.labels, data.groups):
-        model = fit(data, rows, feature_set, c)
-        proba = model.proba(data.features[test], data.vectors[test], [data.texts[i] for i in test])
-        predicted[test] = [framing.label for framing in framings_from_proba(proba)]
-    return predicted.astype(str)
+    proba = np.zeros((len(data.labels), len(LABELS)))
+    for fitted, scored in GroupKFold(n_splits=FOLDS).split(rows, groups=data.groups[rows]):
+        model = fit(data, rows[fitted], feature_set, c)
+        test = rows[scored]
+        proba[test] = model.proba(
+            data.features[test], data.vectors[test], [data.texts[i] for i in test]
+        )
+    return proba
+
+
+def cross_validate(data: TrainingSet, feature_set: str, c: float) -> np.ndarray:
+    """Each training paragraph's label, predicted by a model that never saw its document."""
+    proba = out_of_fold(data, np.arange(len(data.labels)), feature_set, c)
+    return np.array([framing.label for framing in framings_from_proba(proba)])
 
 
 def report(name: str, data: TrainingSet, predicted) -> tuple[float, float]:
