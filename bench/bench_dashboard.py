@@ -57,7 +57,13 @@ sys.path.insert(0, str(ROOT))
 
 from corpus import Corpus, queries  # noqa: E402
 from corpus.queries import ClaimFilters, SearchFilters  # noqa: E402
-from tests.dashboard.serving import CHROMIUM, CHROMIUM_ARGS, ServerDidNotStart, serving  # noqa: E402
+from tests.dashboard.serving import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ServerDidNotStart,
+    serving,
+    streamlit_serving,
+)
 
 SEED = 20250601
 PARAGRAPHS_PER_DOCUMENT = 5
@@ -429,6 +435,9 @@ PAGES = {
         '[data-testid="stDataFrame"], :text("No dated framed paragraphs")',
     ),
 }
+# Streamlit alone: one small chart and a table, timed as a page is (see floor()).
+FLOOR_PAGE = Path(__file__).with_name("dashboard_floor.py")
+FLOOR_SHOWN = ("Last section", '[data-testid="stDataFrame"]')
 # name: (its link in the sidebar's navigation, its title), for moving between pages in the app
 NAVIGATION = {
     "overview": ("Overview", "NHS workforce cuts: the corpus"),
@@ -623,6 +632,31 @@ def navigate(url: str, rounds: int) -> dict:
     return pages
 
 
+def floor(url: str, rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds to draw bench/dashboard_floor.py on a first visit (a new browser context) and
+    again in a new tab of that context: the same two measures as the dashboard's pages, for a
+    page with nothing of ours in it."""
+    first, again = [], []
+    with chromium() as browser:
+        context, page = new_context(browser)
+        page.goto(url)
+        shown(page, *FLOOR_SHOWN)
+        context.close()
+        for _ in range(rounds):
+            context, page = new_context(browser)
+            started = time.perf_counter()
+            page.goto(url)
+            shown(page, *FLOOR_SHOWN)
+            first.append(time.perf_counter() - started)
+            tab = context.new_page()
+            started = time.perf_counter()
+            tab.goto(url)
+            shown(tab, *FLOOR_SHOWN)
+            again.append(time.perf_counter() - started)
+            context.close()
+    return first, again
+
+
 def cold_warm(runs: list[float]) -> tuple[float, float]:
     """The first run, and the median of the rest (the first again when there is one run)."""
     return runs[0], statistics.median(runs[1:]) if len(runs) > 1 else runs[0]
@@ -667,6 +701,8 @@ def main() -> None:
                 returning_pages = returning(url, args.rounds)
             with serving(db, Path(folder) / "serve-navigation.log") as url:
                 navigation = navigate(url, args.rounds)
+            with streamlit_serving(FLOOR_PAGE, Path(folder) / "serve-floor.log") as url:
+                floor_first, floor_again = floor(url, args.rounds + 2)
         except ServerDidNotStart as problem:
             sys.exit(str(problem))
         load_after = load()
@@ -693,6 +729,15 @@ def main() -> None:
             f"| {name} | {timings[0][0]:.2f} / {timings[0][1]:.2f} | {tcold:.2f} / {twarm:.2f} "
             f"| {cells} | {dcold:.3f} / {dwarm:.3f} | {' / '.join(verdicts)} |"
         )
+
+    def listed(runs: list[float]) -> str:
+        return f"{' / '.join(f'{x:.2f}' for x in runs)} (median {statistics.median(runs):.2f})"
+
+    print(
+        "\nStreamlit's floor (bench/dashboard_floor.py: a title, a 10-row Altair chart and a "
+        f"10-row table, nothing of ours), {args.rounds + 2} rounds, in seconds: first visit "
+        f"{listed(floor_first)}; returning {listed(floor_again)}"
+    )
     print()
     print("| claim search | matches | browser cold (s) | browser warm (s) "
           f"| direct queries cold / warm (s) | under {SEARCH_TARGET_S:g} s "

@@ -33,13 +33,26 @@ def serving(db: Path, log: Path) -> Iterator[str]:
 
     Raises ServerDidNotStart, with the log, when it is not healthy within START_TIMEOUT_S.
     """
+    command = [str(NHSCUTS), "serve", "--db", str(db), "--port"]
+    with _healthy(command, log, "nhscuts serve") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_serving(script: Path, log: Path) -> Iterator[str]:
+    """`streamlit run` on a script of its own (bench/dashboard_floor.py), as `serving` does."""
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless",
+               "true", "--browser.gatherUsageStats", "false", "--server.port"]  # fmt: skip
+    with _healthy(command, log, f"streamlit run {script.name}") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _healthy(command: list[str], log: Path, name: str) -> Iterator[str]:
+    """Run `command` with a free port appended until the block ends, once it answers health."""
     port = free_port()
     with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(NHSCUTS), "serve", "--db", str(db), "--port", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen([*command, str(port)], stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -51,9 +64,7 @@ def serving(db: Path, log: Path) -> Iterator[str]:
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise ServerDidNotStart(
-                    f"nhscuts serve did not start:\n{log.read_text(errors='replace')}"
-                )
+                raise ServerDidNotStart(f"{name} did not start:\n{log.read_text(errors='replace')}")
             time.sleep(0.3)
         yield url
     finally:
