@@ -13,7 +13,7 @@ from spacy.language import Language
 
 from analysis.claims import sentence_claims
 from analysis.extract.figures import UNIT_KINDS
-from analysis.extract.tables import LABEL, ColumnUnit, list_units, table_units
+from analysis.extract.tables import LABEL, ColumnUnit, caption_units, list_units, table_units
 from corpus.document import normalise_text
 
 MAX_CHUNK_CHARS = 50_000  # a paragraph longer than this (a PDF with no breaks) is split
@@ -61,7 +61,8 @@ def extract_texts(
             pending.append([item, _empty_result(item, text), len(chunks)])
             previous = None
             for index, start, chunk in chunks:
-                yield chunk, (index, start, table_units(chunk, previous) or list_units(chunk))
+                table = table_units(chunk, previous) or list_units(chunk) or caption_units(chunk)
+                yield chunk, (index, start, table)
                 previous = chunk if len(chunk.split()) <= MAX_CAPTION_WORDS else None
 
     for doc, (index, start, table) in nlp.pipe(

@@ -10,8 +10,10 @@ take years and phone numbers for quantities (see bench/bench_extract.py for the 
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
@@ -77,6 +79,8 @@ class FigureWords:
     money_verbs: frozenset[str]
     people_after: tuple[str, ...]
     people_states: frozenset[str]
+    proportion_before: frozenset[str]
+    reporting_verbs: frozenset[str]
     scanner: re.Pattern = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -108,6 +112,8 @@ class FigureWords:
             money_verbs=frozenset(units["money_verbs"]),
             people_after=tuple(units["people_after"]),
             people_states=frozenset(units["people_states"]),
+            proportion_before=frozenset(units["proportion_before"]),
+            reporting_verbs=frozenset(units["reporting_verbs"]),
         )
 
 
@@ -126,7 +132,9 @@ def _scanner(words: FigureWords) -> re.Pattern:
     streets = "|".join(sorted(words.streets, key=len, reverse=True))
     street = rf"(?-i:(?:[A-Z][\w'’-]+\s+){{0,2}}(?:{streets}))"  # capitalised, whatever the flags
     fraction = "|".join(
-        re.escape(w).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]+")
+        re.sub(r"^a\\ ", r"(?:a|another)\\ ", re.escape(w))  # "another quarter of them"
+        .replace(r"\ ", r"[\s-]+")
+        .replace(r"\-", r"[\s-]+")
         for w in sorted(words.fraction_words, key=len, reverse=True)
     )
     digit_word = "|".join([*(w for w, v in words.number_words.items() if v < 10), "nought"])
@@ -139,7 +147,9 @@ def _scanner(words: FigureWords) -> re.Pattern:
     # Alternatives are tried in order at each position: what is *not* a figure comes first.
     return re.compile(
         rf"""
-        (?P<skip>
+        (?P<digit_fraction>(?:(?<![\w./])[1-9]/[1-9]\d?(?![\w/])|[¼¾⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])(?=\s+(?-i:of)\b))
+                                                        # "2/3 of requests", "¼ of the saving"
+      | (?P<skip>
             ^\s*\(?\d{{1,2}}[.)](?=\s)                                         # 1. a numbered point
           | (?:(?<=[:;]\s)|(?<=\band\s)|(?<=\bor\s))\(\d{{1,2}}\)(?=\s+[a-z])   # asked: (1) the
           | ^\s*\d{{1,2}}(?:\.\d{{1,2}})+(?=\s+(?-i:[A-Z]))                         # 1.2 The Trust
@@ -151,7 +161,7 @@ def _scanner(words: FigureWords) -> re.Pattern:
                                                                     # five years ago, 2 days earlier
           | \b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?\b                       # 18:30, 18:30:05
           | ^\s*\d{{1,2}}(?=\s+(?-i:[A-Z][a-z]+\b)(?!\s*[|:]))          # 1 Come to the meeting
-          | \b\d{{4}}\s?[/-]\s?\d{{2,4}}\b                                   # 2024/25, 2016-17
+          | \b\d{{4}}\s?[/–-]\s?\d{{2,4}}\b                       # 2024/25, 2016-17, 2025–26
           | \b\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:,|and|&|to|-|–)\s*\d{{1,2}}(?:st|nd|rd|th)?)*
             \s+{_MONTHS}(?:,?\s+\d{{4}})?\b                  # 31 October 2006, 12 and 26 May
           | \b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?        # January 6, 2025
@@ -176,7 +186,8 @@ def _scanner(words: FigureWords) -> re.Pattern:
       | (?P<percent>(?P<pct_num>{_NUM})\s?(?:%|per\s?cent\b|percent\b|percentage\s+points?\b))
       | (?P<spelled_percent>\b(?P<sp_words>{spelled})\s+(?:per\s?cent|percent)\b)
       | (?P<hyphen_duration>\b(?P<hd_num>\d+|{number_word})-(?P<hd_unit>year|month)s?\b)
-      | (?P<number>(?<![\w.,£$])(?:{_NUM})(?:½|\s+and\s+a\s+half\b|\s?(?P<num_scale>{_SCALE}))?
+      | (?P<number>(?:(?<![\w.,£$])|(?<=\bc\.))                      # "c.640 WTE": circa
+                   (?:{_NUM})(?:½|\s+and\s+a\s+half\b|\s?(?P<num_scale>{_SCALE}))?
                    (?![\w£$%]|[.,/]\d))
       | (?P<fraction>\b(?:{fraction})\b)
       | (?P<spelled>\b(?:a\s+(?:dozen|hundred|thousand|million|billion)|{spelled})
@@ -272,6 +283,9 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
         return make(_spelled_value(groups["sp_words"], words), "percent")
     if kind == "fraction":
         return _fraction(doc, span, text, words, make)
+    if kind == "digit_fraction":  # "2/3 of requests", "¼ of the saving": a proportion
+        share = Fraction(*map(int, text.split("/"))) if "/" in text else unicodedata.numeric(text)
+        return make(Decimal(str(round(float(share) * 100, 2))), "percent")
     if kind == "hyphen_duration":
         number = groups["hd_num"].lower()
         value = _decimal(number) if number.isdigit() else Decimal(words.number_words[number])
@@ -317,6 +331,9 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
         unit = "people"  # "n=612": the size of a survey sample
     if re.match(r"[-–]strong\b", doc.text[span.end_char :]):
         unit = "people"  # "its 108-strong team"
+    bracketed = re.match(r"\s?\(([A-Za-z][\w -]*)\)", doc.text[span.end_char :])
+    if unit in (None, "count") and bracketed and bracketed.group(1).lower() in words.people:
+        unit = "people"  # "1,016 (headcount), 944.2 (WTE)": the unit in brackets
     year_like = kind == "number" and re.fullmatch(r"(19|20)\d\d", text) and unit is None
     if unit in (None, "count"):  # "a population of around 800,000 relies on…"
         unit = _of_unit(span, words, bare=unit is None) or unit
@@ -383,13 +400,14 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
     if span.start == sentence.start and _ANOTHER.match(doc.text[sentence.end_char :]):
         return False  # "One finance director said ... Another warned": a contrast
     noun = span.root.head
+    clause_start = span.start == sentence.start or doc[span.start - 1].text in (";", ",")
     if (
-        span.start == sentence.start
+        clause_start
         and noun.dep_ == "nsubj"
-        and _people_word(noun, words)
-        and noun.head.lemma_.lower() in words.speaker_verbs | _REPORTING_VERBS
+        and noun.head.lemma_.lower() in words.speaker_verbs | words.reporting_verbs
     ):
-        return False  # "One GP in the west of the town told us ...": some GP, not a count
+        return False  # "One GP in the west of the town told us ...", "; one respondent
+        # described ...", "One board in the north has said": some GP or board, not a count
     if _pair_gap(doc.text[span.end_char :], words):
         return True  # "one in ten", "one out of five"
     unit = _unit_noun(span, words)
@@ -400,7 +418,6 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
 
 
 _ANOTHER = re.compile(r"\s*(?:Another|A second)\b")
-_REPORTING_VERBS = frozenset(("warn", "add", "admit", "describe", "explain", "insist", "write"))
 _PAIR_GAP = re.compile(r"\s*(?:[a-z]+\s+)?(?:in|out\s+of)\s+(?:every\s+)?(?=\w)", re.IGNORECASE)
 
 
@@ -418,14 +435,13 @@ def _pair_gap(text: str, words: FigureWords) -> bool:
 _ORDINAL_CONTEXT = ("first", "second", "last", "latter", "other", "final", "next")
 # "fallen by about a third": a proportion even with no "of" after it
 _COMPARATIVES = ("more", "fewer", "less", "higher", "lower", "bigger", "smaller")
-_PROPORTION_BEFORE = ("by", "about", "around", "nearly", "almost", "roughly", "than", "over",
-                      "some", "just", "only", "approximately", "plus", "minus")  # fmt: skip
 
 
 def _fraction(doc, span, text, words, make) -> Figure | None:
     """ "half of all staff" is 50 percent; "the second half of the year" and "a third round"
     are not proportions."""
     phrase = " ".join(re.split(r"[\s-]+", text.lower()))  # "two-fifths" is "two fifths"
+    phrase = re.sub(r"^another ", "a ", phrase)  # "another quarter of them"
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     if before in _ORDINAL_CONTEXT or after in ("-", "time", "term", "year", "hour", "day"):
@@ -437,7 +453,7 @@ def _fraction(doc, span, text, words, make) -> Figure | None:
     if (
         phrase.startswith(("a ", "one "))
         and after not in ("of", "the", "their", "its", "a", "an") + _COMPARATIVES
-        and before not in _PROPORTION_BEFORE
+        and before not in words.proportion_before
         and not acts
     ):
         return None
@@ -466,6 +482,16 @@ def _is_identifier(doc: Doc, span: Span, words: FigureWords, identifier_ends: li
         return True  # "note 3", but not "asked to note two risks"
     if len(before) >= 2 and f"{before[-2].lower_} {before[-1].lower_}" in words.labels:
         return True  # "pay point 6"
+    following = doc[span.end] if span.end < len(doc) else None
+    if (
+        before
+        and before[-1].i == span.start - 1
+        and before[-1].lower_ in words.years
+        and span.text.isdigit()
+        and int(span.text) <= 10
+        and (following is None or following.is_punct or following.lower_ in ("and", "or", "to"))
+    ):
+        return True  # "75% in year 2, 50% in year 3": the year of a scale, a label
     if (
         len(before) >= 2
         and before[-1].lower_ in ("to", "and", "or", "of", "-", "–")
@@ -481,7 +507,6 @@ def _is_identifier(doc: Doc, span: Span, words: FigureWords, identifier_ends: li
         and identifier_ends[-1] == start - 1
     ):
         return True  # "Pages 41-46"
-    following = doc[span.end] if span.end < len(doc) else None
     return following is not None and following.lower_ in words.after
 
 

@@ -183,3 +183,59 @@ def list_units(block: str) -> list[tuple[int, int, ColumnUnit]]:
             found.append((offset + value.start(1), offset + value.end(1), unit))
         offset += len(line) + 1
     return found
+
+
+# "Table 2.1 Substantive establishment (WTE)": a numbered caption with its unit in brackets.
+_NUMBERED_CAPTION = re.compile(r"^(?:Table|Figure)\s+[A-Z]?\d+(?:\.\d+)*\b[^\n(]*\(([^)\n]*)\)")
+# A line that starts prose again after a table: "2.3 Each WTE ...", "Source: ESR".
+_AFTER_TABLE = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)+\s+(?-i:[A-Z][a-z])|(?:Source|Sources|Notes?)\b)", re.I
+)
+_TOKEN = re.compile(r"\S+")
+
+
+def _number_cells(text: str, base: int) -> list[tuple[int, int]]:
+    cells = []
+    for token in _TOKEN.finditer(text):
+        cell = token.group().rstrip(",;")
+        if _NUMBER_CELL.fullmatch(cell) and not _YEAR_CELL.fullmatch(cell):
+            cells.append((base + token.start(), base + token.start() + len(cell)))
+    return cells
+
+
+def caption_units(block: str) -> list[tuple[int, int, ColumnUnit]]:
+    """A table as a PDF's text gives it, its cells one space apart and its rows perhaps run
+    together, inside a longer block: the numbered caption's unit goes to every number after it
+    on its line and on the lines below that hold two or more numbers, up to the first line that
+    does not (a header line of words or years just under the caption is passed over):
+
+    Table 2.1 Substantive establishment (WTE)     ← caption
+    Staff group 2023/24 outturn 2024/25 plan      ← header
+    Medical and dental 702.8 698.8 (4.0)          ← 702.8, 698.8 and 4.0 are people
+    Source: ESR, month 12 2023/24.                ← the table has ended
+    """
+    lines = block.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    found: list[tuple[int, int, ColumnUnit]] = []
+    index = 0
+    while index < len(lines):
+        caption = _NUMBERED_CAPTION.match(lines[index])
+        unit = unit_hint(caption.group(1)) if caption else None
+        if caption is None or unit is None:
+            index += 1
+            continue
+        cells = _number_cells(lines[index][caption.end() :], starts[index] + caption.end())
+        row = index + 1
+        if row < len(lines) and not _number_cells(lines[row], 0):
+            row += 1  # the header
+        while row < len(lines) and not _AFTER_TABLE.match(lines[row]):
+            more = _number_cells(lines[row], starts[row])
+            if len(more) < 2:
+                break
+            cells += more
+            row += 1
+        found += [(start, end, unit) for start, end in cells]
+        index = row
+    return found

@@ -575,3 +575,77 @@ def test_money_headers_take_the_caption_scale_and_budget_wte_counts_people(nlp):
 )
 def test_forms_from_the_sixth_dev_round(nlp, sentence, expected):
     assert figures_of(nlp, sentence) == expected
+
+
+PDF_TEXT = """Operational Workforce Plan 2024/25 Page 2 of 12
+1.3 The remaining posts are vacant.
+Table 2.1 Substantive establishment (WTE)
+Staff group 2023/24 outturn 2024/25 plan Change
+Medical and dental 702.8 698.8 (4.0)
+Total 5,402.6 5,216.6 (186.0)
+Source: ESR, month 12 2023/24.
+Table 2.2 Pay bill (£m) 2023/24 2024/25 Variance Substantive 268.4 266.9 (1.5) Bank 21.7
+18.2 (3.5) Total 290.1 285.1 (5.0)
+2.3 Each post removed saves 31 thousand pounds."""
+
+
+def test_numbered_captions_give_units_to_tables_in_pdf_text(nlp):
+    """pypdf's text: no blank lines, cells one space apart, rows run together."""
+    [(_, result)] = list(extract_texts(nlp, [TextToExtract("pdf", PDF_TEXT)]))
+    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
+    assert found == [
+        ("702.8", 702.8, "people"),
+        ("698.8", 698.8, "people"),
+        ("4.0", 4, "people"),
+        ("5,402.6", 5402.6, "people"),
+        ("5,216.6", 5216.6, "people"),
+        ("186.0", 186, "people"),
+        ("268.4", 268400000, "GBP"),
+        ("266.9", 266900000, "GBP"),
+        ("1.5", 1500000, "GBP"),
+        ("21.7", 21700000, "GBP"),
+        ("18.2", 18200000, "GBP"),
+        ("3.5", 3500000, "GBP"),
+        ("290.1", 290100000, "GBP"),
+        ("285.1", 285100000, "GBP"),
+        ("5.0", 5000000, "GBP"),
+        ("31 thousand pounds", 31000, "GBP"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Digit and vulgar fractions before "of" are proportions; tweet numbers are not.
+        ("The panel has approved 2/3 of requests.", [("2/3", 66.67, "percent", "percent")]),
+        ("¼ of the saving comes from mergers.", [("¼", 25, "percent", "percent")]),
+        ("2/6 Of the cuts, most are in admin.", []),
+        # "another quarter", "between a quarter and a third"
+        ("Cutting another quarter of them will not help.",
+         [("another quarter", 25, "percent", "percent")]),
+        (
+            "Most boards will lose between a quarter and a third of their people.",
+            [("a quarter", 25, "percent", "percent"), ("a third", 33.33, "percent", "percent")],
+        ),
+        # "One <anyone> said/asked" opening a clause is indefinite, not a count.
+        ("One board in the north has said it will cut 540 posts.",
+         [("540", 540, "people", "count")]),
+        ("One questioner asked about the 9 staff.", [("9", 9, "people", "count")]),
+        ("The work stops; one respondent described a team cut from 9.5 to 6.8 FTE.",
+         [("9.5", 9.5, "people", "count"), ("6.8", 6.8, "people", "count")]),
+        # "in year 2" of a scale is a label; "Each year 300 nurses leave" is not.
+        ("Costs are paid at 100% in year 1, 75% in year 2 and 50% in year 3.",
+         [("100%", 100, "percent", "percent"), ("75%", 75, "percent", "percent"),
+          ("50%", 50, "percent", "percent")]),
+        ("Each year 300 nurses leave.", [("300", 300, "people", "count")]),
+        # A people unit in brackets after the number; "c." (circa) before it.
+        ("Staff in post at 31 March: 1,016 (headcount), 944.2 (WTE).",
+         [("1,016", 1016, "people", "count"), ("944.2", 944.2, "people", "count")]),
+        ("It will have 678 posts (c.640 WTE).",
+         [("678", 678, "people", "count"), ("640", 640, "people", "count")]),
+        # House of Commons paper numbers and sessions with an en dash are not figures.
+        ("Report by the Comptroller and Auditor General, HC 412, Session 2025–26.", []),
+    ],
+)  # fmt: skip
+def test_forms_from_the_seventh_dev_round(nlp, sentence, expected):
+    assert figures_of(nlp, sentence) == expected
