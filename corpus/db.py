@@ -98,7 +98,10 @@ class Corpus:
             with self.db.atomic():
                 yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:  # locked past the busy timeout, read-only
+            raise _friendly(self.path, error) from None
         try:
             yield self
         except BaseException:

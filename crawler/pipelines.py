@@ -6,6 +6,7 @@ outcome, dropped or stored, in the crawl_pages table, in the same transactions a
 documents.
 """
 
+import logging
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,6 +16,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from corpus import Corpus
+from corpus.db import BUSY_TIMEOUT_S
 from corpus.document import Document
 from crawler.decoding import HTML, JSON, PDF, media_type
 from crawler.items import DOCUMENT, Page
@@ -28,7 +30,10 @@ from crawler.near_duplicates import (
 )
 from crawler.reader_pool import ReaderPool, default_workers
 from crawler.relevance import RelevanceQuery
+from crawler.report import pages_not_stored
 from crawler.urls import canonical_url, is_valid_url
+
+logger = logging.getLogger(__name__)
 
 
 class PageDropped(DropItem):
@@ -275,16 +280,20 @@ class SQLitePipeline:
     so an interrupted crawl loses at most the batches in flight; the last is written when the
     spider closes. They run on a thread of their own, where SQLite (indexing the text for
     FTS5 above all) works without holding Python's GIL, so the reactor goes on fetching;
-    at most MAX_BATCHES_IN_FLIGHT wait for it. A batch that cannot be written (a locked file)
-    is kept and written with the next one, and the error is reported.
+    at most MAX_BATCHES_IN_FLIGHT wait for it. A batch that cannot be written (the file
+    locked past the busy timeout) is logged, kept and written with the next one; if the last
+    write still fails, its stored pages are reported as failed (signal `pages_not_stored`)
+    and are not in crawl_pages, so the next run fetches them again.
     """
 
     FLUSH_EVERY_S = 5.0
     MAX_BATCHES_IN_FLIGHT = 2
 
-    def __init__(self, db_path: str, batch_size: int):
+    def __init__(self, db_path: str, batch_size: int, busy_timeout: float = BUSY_TIMEOUT_S):
         self.db_path = db_path
         self.batch_size = batch_size
+        self.busy_timeout = busy_timeout
+        self.signals = None  # the crawler's, to report pages it could not store
         self.corpus: Corpus | None = None  # made, used and closed on the writer thread
         self.writer: ThreadPoolExecutor | None = None
         self.pending = _Batch()
@@ -293,9 +302,13 @@ class SQLitePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        settings = crawler.settings
         pipeline = cls(
-            crawler.settings.get("NHSCUTS_DB"), crawler.settings.getint("NHSCUTS_BATCH_SIZE")
+            settings.get("NHSCUTS_DB"),
+            settings.getint("NHSCUTS_BATCH_SIZE"),
+            settings.getfloat("NHSCUTS_BUSY_TIMEOUT_S", BUSY_TIMEOUT_S),
         )
+        pipeline.signals = crawler.signals
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
 
@@ -316,7 +329,10 @@ class SQLitePipeline:
             while self.in_flight:
                 self._settle_oldest()
             if self.pending:  # a batch that failed before: one last try
-                self.writer.submit(self._write, self.pending).result()
+                try:
+                    self.writer.submit(self._write, self.pending).result()
+                except Exception as error:
+                    self._not_stored(self.pending, error)
         finally:
             self.writer.submit(self._close).result()
             self.writer.shutdown()
@@ -382,14 +398,29 @@ class SQLitePipeline:
         future, batch = self.in_flight.popleft()
         try:
             future.result()
-        except Exception:
+        except Exception as error:
             self.pending.put_back(batch)  # written with the next batch, if the file allows
-            raise
+            logger.error(
+                "%d pages not written yet (%s): kept, and tried again with the next batch",
+                len(batch.pages),
+                error,
+            )
+
+    def _not_stored(self, batch: _Batch, error: Exception) -> None:
+        stored = {document.id for document in batch.documents}
+        urls = [page["url"] for page in batch.pages if page["doc_id"] in stored]
+        updates = sum(new in stored for new, _old in batch.replaced)
+        logger.error(
+            "%d pages could not be stored (%s); run the crawl again to fetch them", len(urls), error
+        )
+        if self.signals is not None:
+            reason = f"not stored: {error}; run the crawl again to fetch it"
+            self.signals.send_catch_log(pages_not_stored, urls=urls, updates=updates, reason=reason)
 
     # --- on the writer thread ---------------------------------------------------------
 
     def _open(self) -> None:
-        self.corpus = Corpus.open(self.db_path)
+        self.corpus = Corpus.open(self.db_path, busy_timeout=self.busy_timeout)
 
     def _close(self) -> None:
         if self.corpus is not None:

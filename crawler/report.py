@@ -79,6 +79,11 @@ class CrawlReport:
         self.errors.update(other.errors)
 
 
+# Sent by the storing pipeline when the crawl ends with pages it could not write:
+# pages_not_stored(urls, updates, reason), for the pages counted as stored (`updates` of them
+# new versions of stored documents).
+pages_not_stored = object()
+
 _OUTCOME_COUNTS = {
     "failed": "failed",
     "unchanged": "unchanged",
@@ -109,6 +114,7 @@ class CrawlTally:
         connect(self.item_error, signal=signals.item_error)
         connect(self.spider_error, signal=signals.spider_error)
         connect(self.spider_closed, signal=signals.spider_closed)
+        connect(self.pages_not_stored, signal=pages_not_stored)
         return self
 
     def response_received(self, response, request, spider=None) -> None:
@@ -138,6 +144,14 @@ class CrawlTally:
         self.report.failed += 1
         reason = failure.getErrorMessage() if failure is not None else "pipeline error"
         self.report.failures.append(Failure(_url(item), f"internal error: {reason}"))
+        self.on_change(self.report)
+
+    def pages_not_stored(self, urls: list[str], updates: int, reason: str) -> None:
+        # Counted as stored when the pipeline took them; the corpus never did.
+        self.report.stored -= len(urls)
+        self.report.updated -= updates
+        self.report.failed += len(urls)
+        self.report.failures.extend(Failure(url, reason) for url in urls)
         self.on_change(self.report)
 
     def spider_error(self, failure, response, spider=None) -> None:

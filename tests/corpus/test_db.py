@@ -157,6 +157,24 @@ def test_reader_works_while_another_process_writes(db_path):
         assert corpus.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
 
 
+def test_a_write_on_a_corpus_locked_past_the_busy_timeout_says_so_in_one_line(db_path):
+    # The stages' stores (extract, embed, frames) write through Corpus.transaction; a lock
+    # held elsewhere gave them sqlite3's bare "database is locked" and a traceback.
+    Corpus.open(db_path).close()
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with (
+            Corpus.open(db_path, busy_timeout=0.2) as corpus,
+            pytest.raises(CorpusError, match="locked by another process.*wait for it to finish"),
+            corpus.transaction(),
+        ):
+            pass
+    finally:
+        holder.rollback()
+        holder.close()
+
+
 def test_kind_is_checked(corpus):
     with pytest.raises(ValueError, match="kind must be one of"):
         make_doc("text", kind="blog")

@@ -134,6 +134,35 @@ def test_a_finished_crawl_starts_afresh_next_time(crawl, site_server):
     assert site_server.requests_for("/feeds/union.atom")  # no JOBDIR left to skip it
 
 
+def test_pages_a_locked_corpus_never_took_are_failures_and_the_next_run_stores_them(crawl, db_path):
+    # Another process (an extract --redo, say) holds the write lock past the busy timeout
+    # for the whole crawl, its last write included: nothing may count as stored.
+    from corpus import Corpus
+
+    Corpus.open(db_path).close()
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        locked = crawl("test-news", settings={"NHSCUTS_BUSY_TIMEOUT_S": 0.3})
+    finally:
+        holder.rollback()
+        holder.close()
+
+    assert (locked.stored, locked.failed) == (0, 5)
+    for failure in locked.failures:
+        assert "locked by another process" in failure.reason, failure
+        assert failure.reason.endswith("run the crawl again to fetch it"), failure
+    assert rows(db_path, "SELECT count(*) FROM documents") == [(0,)]
+
+    again = crawl("test-news")
+
+    assert (again.stored, again.failed) == (5, 0)
+    stored = {
+        url for (url,) in rows(db_path, "SELECT url FROM crawl_pages WHERE doc_id IS NOT NULL")
+    }
+    assert stored == {failure.url for failure in locked.failures}
+
+
 def _article(number: int) -> str:
     words = " ".join(f"item{number}x{n}" for n in range(3000))  # keeps the workers busy
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
