@@ -410,6 +410,9 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
         # described ...", "One board in the north has said": some GP or board, not a count
     if _pair_gap(doc.text[span.end_char :], words):
         return True  # "one in ten", "one out of five"
+    beyond = doc[span.end + 1] if span.end + 1 < len(doc) else None
+    if after.lower_ == "to" and beyond is not None and beyond.like_num and beyond.lower_ != "one":
+        return True  # "by one to two weeks": the first number of a range
     unit = _unit_noun(span, words)
     if unit in ("people", "months", "years"):
         return True
@@ -1000,6 +1003,11 @@ def _share_with_earlier(
         if "\n" in gap:
             return  # a list item or table row on another line is not the same list
         same_sentence = before.start >= sentence.start_char
+        if before.kind == "duration" and same_sentence and before is earlier[-1]:
+            if _ends_duration(doc, figure, sentence):  # "thirty-one years, the last eleven"
+                figure.unit, figure.kind = before.unit, before.kind
+                return  # "ten months to pay back; at the bottom, under four"
+            continue
         if before.unit == "GBP" and figure.unit == "count":
             scaled = _MONEY_SCALE.search(figure.text)
             compared = same_sentence and _COMPARED.search(gap)
@@ -1044,6 +1052,21 @@ def _elliptical(doc: Doc, figure: Figure, sentence: Span) -> bool:
 
 
 _OPENERS = ('"', "'", "“", "‘", "(", "[", ":", "-", "–", "—")
+
+
+def _ends_duration(doc: Doc, figure: Figure, sentence: Span) -> bool:
+    """A small bare number closing its clause after a duration is another such duration:
+    "more than ten months ...; at the bottom, under four", "31 years, the last eleven as a
+    sister"; not "a top point of 28,407", nor "1 for between one and two years"."""
+    span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+    after = doc[span.end] if span.end < len(doc) else None
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    return (
+        figure.value < 100
+        and before != "of"
+        and _elliptical(doc, figure, sentence)
+        and (after is None or after.is_punct or after.lower_ == "as")
+    )
 
 
 _OF_THE_NUMBER = re.compile(r"\s+of\s+(?:the|its|their|our)\s+\d", re.IGNORECASE)

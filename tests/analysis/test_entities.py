@@ -76,6 +76,11 @@ def test_schemes_match_in_any_case_but_acronyms_exactly(nlp):
             "Under the national terms a redundancy payment can reach 24 months' pay.",
             "Agenda for Change redundancy terms",
         ),
+        (
+            "The policy covers service transfer and workforce reduction.",
+            "workforce reduction programme",
+        ),
+        ("Two in five said their service had a post frozen.", "vacancy freeze"),
     ],
 )
 def test_schemes_described_in_words_match_token_patterns(nlp, text, expected):

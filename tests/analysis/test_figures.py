@@ -645,6 +645,23 @@ def test_numbered_captions_give_units_to_tables_in_pdf_text(nlp):
          [("678", 678, "people", "count"), ("640", 640, "people", "count")]),
         # House of Commons paper numbers and sessions with an en dash are not figures.
         ("Report by the Comptroller and Auditor General, HC 412, Session 2025–26.", []),
+        # A small bare number closing a clause after a duration is another duration ...
+        ("A post takes more than ten months to pay back; at the bottom, under four.",
+         [("ten", 10, "months", "duration"), ("four", 4, "months", "duration")]),
+        ("I worked on the wards for thirty-one years, the last eleven as a ward sister.",
+         [("thirty-one", 31, "years", "duration"), ("eleven", 11, "years", "duration")]),
+        # ... but not a sum, nor a number that a phrase follows.
+        ("Pay of 24,071 is kept for 12 months, then moves to a top point of 28,407.",
+         [("24,071", 24071, "GBP", "money"), ("12", 12, "months", "duration"),
+          ("28,407", 28407, "GBP", "money")]),
+        ("Of 5 workers, 3 for less than one year, 1 for between one and two years.",
+         [("5", 5, "people", "count"), ("3", 3, "people", "count"),
+          ("one", 1, "years", "duration"), ("1", 1, "people", "count"),
+          ("one", 1, "years", "duration"), ("two", 2, "years", "duration")]),
+        # "one to two weeks" is a range; "week 7" is a label.
+        ("It could lengthen waits by one to two weeks.",
+         [("one", 1, "count", "count"), ("two", 2, "count", "count")]),
+        ("Vacancy control panel requests, week 7", []),
     ],
 )  # fmt: skip
 def test_forms_from_the_seventh_dev_round(nlp, sentence, expected):
