@@ -555,28 +555,39 @@ def list_documents(
     title: str | None = None,
     limit=1000,
     offset: int = 0,
+    words: str | None = None,
 ) -> tuple[int, list[dict]]:
     """(how many match, the newest `limit` after `offset`) documents, with extraction counts.
 
-    Undated documents come last (NULL sorts first, so last in descending order); the order
-    is that of the index on (published, kind, id), read backwards, so no sort is needed.
+    `title` is a substring of the title or source; `words` an FTS5 query over the title and
+    the whole text (documents_fts), e.g. `MARS OR "resignation scheme"`. Undated documents
+    come last (NULL sorts first, so last in descending order); the order is that of the
+    index on (published, kind, id), read backwards, so no sort is needed.
     """
     where, params = _document_conditions(filters)
     if title and title.strip():
         where += " AND (d.title LIKE :title ESCAPE '\\' OR d.source LIKE :title ESCAPE '\\')"
         escaped = title.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["title"] = f"%{escaped}%"
-    total = corpus.conn.execute(
-        f"SELECT count(*) FROM documents d WHERE {where}", params
-    ).fetchone()[0]
-    cursor = corpus.conn.execute(
-        f"""SELECT d.id, d.title, d.published, d.kind, d.source, d.url, d.word_count,
-                   e.figures, e.claims
-            FROM documents d LEFT JOIN extractions e ON e.doc_id = d.id
-            WHERE {where}
-            ORDER BY d.published DESC, d.kind DESC, d.id DESC LIMIT :limit OFFSET :offset""",
-        {**params, "limit": limit, "offset": offset},
-    )
+    if words and words.strip():
+        where += (
+            " AND d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :words)"
+        )
+        params["words"] = words.strip()
+    try:
+        total = corpus.conn.execute(
+            f"SELECT count(*) FROM documents d WHERE {where}", params
+        ).fetchone()[0]
+        cursor = corpus.conn.execute(
+            f"""SELECT d.id, d.title, d.published, d.kind, d.source, d.url, d.word_count,
+                       e.figures, e.claims
+                FROM documents d LEFT JOIN extractions e ON e.doc_id = d.id
+                WHERE {where}
+                ORDER BY d.published DESC, d.kind DESC, d.id DESC LIMIT :limit OFFSET :offset""",
+            {**params, "limit": limit, "offset": offset},
+        )
+    except sqlite3.OperationalError as error:
+        raise _query_error(words or "", error) from None
     columns = [column[0] for column in cursor.description]
     return total, [dict(zip(columns, row, strict=True)) for row in cursor]
 

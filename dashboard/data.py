@@ -191,9 +191,9 @@ def claims_csv(source: Source, search: ClaimQuery) -> str:
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
 def documents(
-    source: Source, kind=None, since=None, until=None, title=None, page=0, page_size=100
+    source: Source, kind=None, since=None, until=None, title=None, page=0, page_size=100, words=None
 ) -> tuple[int, pd.DataFrame]:
-    """(how many documents match, one page of them, newest first)."""
+    """(how many documents match, one page of them, newest first); QueryError for bad `words`."""
     total, rows = _read(
         source.path,
         queries.list_documents,
@@ -201,6 +201,7 @@ def documents(
         title,
         limit=page_size,
         offset=page * page_size,
+        words=words,
     )
     columns = ["id", "title", "published", "kind", "source", "url", "word_count", "figures"]
     return total, pd.DataFrame(rows, columns=[*columns, "claims"])

@@ -1,4 +1,5 @@
-"""Documents: a filterable table; one opened shows its text highlighted, framings, provenance."""
+"""Documents: a table, filtered by title and by words in the text; one opened shows its text
+highlighted, its framings and its provenance."""
 
 import streamlit as st
 
@@ -6,15 +7,28 @@ from dashboard import data, ui
 
 source, filters = ui.start_page("Documents")
 
-title = st.text_input("Title or source contains", key="doc_title")
+title_column, words_column = st.columns(2)
+title = title_column.text_input("Title or source contains", key="doc_title")
+words = words_column.text_input(
+    "Words in the text",
+    key="doc_words",
+    help="Full-text search of titles and texts, in FTS5 syntax: `MARS`, `redundan*`, "
+    '`"resignation scheme"`, `UNISON OR Unite`, `cuts NOT pay`.',
+)
 PAGE_SIZE = data.DOCUMENT_PAGE_SIZE
-total, _ = data.documents(source, *filters.args(), title or None, 0, PAGE_SIZE)
+try:
+    total, _ = data.documents(source, *filters.args(), title or None, 0, PAGE_SIZE, words or None)
+except data.QueryError as error:
+    st.error(str(error))
+    st.stop()
 st.markdown(f"**{total:,} documents**")
 pages = max(1, -(-total // PAGE_SIZE))
 page = 1
 if pages > 1:
     page = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key="doc_page"))
-total, table = data.documents(source, *filters.args(), title or None, page - 1, PAGE_SIZE)
+total, table = data.documents(
+    source, *filters.args(), title or None, page - 1, PAGE_SIZE, words or None
+)
 if pages > 1:
     first = (page - 1) * PAGE_SIZE + 1
     st.caption(f"Documents {first:,}–{first + len(table) - 1:,} of {total:,}, newest first.")

@@ -158,6 +158,21 @@ def test_documents_table_is_paged_newest_first(monkeypatch):
     assert len(at.selectbox(key="doc_open").options) == 2  # the documents of this page
 
 
+def test_documents_are_found_by_words_anywhere_in_their_text():
+    at = run_page("documents")
+    at.text_input(key="doc_words").input('"running costs"').run()
+    assert not at.exception
+    assert "**2 documents**" in markdown(at)
+    assert set(at.dataframe[0].value["title"]) == {
+        "Integrated care boards asked to halve running costs",
+        "Campaigners rally against job cuts",  # in its text only
+    }
+    at.text_input(key="doc_words").input("porters").run()
+    assert list(at.dataframe[0].value["title"]) == ["Health service told to find savings"]
+    at.text_input(key="doc_words").input('"unclosed').run()
+    assert at.error and "close every" in at.error[0].value
+
+
 def test_documents_page_opens_the_document_in_its_url(sample_db):
     import sqlite3
 
