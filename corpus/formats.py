@@ -4,6 +4,7 @@ The corpus keeps the raw bytes, so every stage (file import, crawler, extraction
 through this one module and a stored document can be re-extracted when it improves.
 """
 
+import functools
 import io
 import logging
 import re
@@ -20,7 +21,9 @@ import yaml
 
 from corpus.document import normalise_text
 
-FORMATS_VERSION = 2  # 2: trafilatura without its fallback extractors (see _read_html)
+# 2: trafilatura without its fallback extractors (see _read_html); 3: PDF words hyphenated
+# across a line break rejoined (see pdf_page_paragraphs)
+FORMATS_VERSION = 3
 EXTRACTOR_VERSION = (
     f"nhscuts-formats/{FORMATS_VERSION} trafilatura/{trafilatura.__version__} "
     f"pypdf/{pypdf.__version__}"
@@ -367,10 +370,67 @@ def pdf_page_paragraphs(page_text: str) -> str:
         if re.match(r"^([-•*–]|\d+[.)])\s", stripped) and paragraphs[-1]:
             paragraphs.append([])
         paragraphs[-1].append(stripped)
-        short = len(line) < full_width * 0.75
+        short = len(line) < full_width * 0.75 and not _BROKEN_WORD.search(stripped)
         if short or (stripped[-1] in '.:!?”"' and len(line) < full_width * 0.85):
             paragraphs.append([])
-    return "\n\n".join(" ".join(p) for p in paragraphs if p)
+    page_words = {word.lower() for word in re.findall(r"[A-Za-z]+", page_text)}
+    return "\n\n".join(_join_lines(p, page_words) for p in paragraphs if p)
+
+
+_BROKEN_WORD = re.compile(r"([A-Za-z]+)-$")  # "con-" at a line's end
+_WORD_GOES_ON = re.compile(r"[a-z]+")  # "trol panel" at the next line's start
+MIN_WORD_FREQUENCY = 100  # pyspellchecker's counts: "redeployment" 111; "nonclinical" 50
+
+
+def _join_lines(lines: list[str], page_words: set[str]) -> str:
+    """A paragraph's wrapped lines as one line. A word hyphenated across a line break is
+    rejoined without the hyphen when the whole is a word ("vacancy con-/trol" → "control"),
+    and with it when not: "www.gov.uk/check-/state-pension", "well-/known", "non-/clinical".
+    """
+    text = lines[0]
+    for line in lines[1:]:
+        broken, goes_on = _BROKEN_WORD.search(text), _WORD_GOES_ON.match(line)
+        if broken is None or goes_on is None:
+            text += " " + line
+        elif _is_word(broken[1] + goes_on[0], page_words):
+            text = text[:-1] + line
+        else:
+            text += line
+    return text
+
+
+def _is_word(word: str, page_words: set[str]) -> bool:
+    """Whether `word` stands whole elsewhere on the page or is a common English word (British
+    spellings are looked up in their American form, as the word list has only those)."""
+    word = word.lower()
+    if word in page_words:
+        return True
+    frequencies = _english_word_frequencies()
+    return any(frequencies.get(form, 0) >= MIN_WORD_FREQUENCY for form in _spellings(word))
+
+
+# British endings and their American forms: organisation, labour, centre, programme, catalogue.
+_BRITISH = [
+    (re.compile(r"is(e|es|ed|ing|ation|ations|ational)$"), r"iz\1"),
+    (re.compile(r"our(s|ed|ing|ite|ites|able)?$"), r"or\1"),
+    (re.compile(r"tre(s)?$"), r"ter\1"),
+    (re.compile(r"mme(s)?$"), r"m\1"),
+    (re.compile(r"ogue(s)?$"), r"og\1"),
+    (re.compile(r"ence$"), "ense"),
+]
+
+
+def _spellings(word: str) -> list[str]:
+    return [word, *(pattern.sub(american, word) for pattern, american in _BRITISH)]
+
+
+@functools.cache
+def _english_word_frequencies() -> dict[str, int]:
+    """160,000 English words with their counts, from pyspellchecker (MIT), loaded on the first
+    hyphenated line break; a hand-made list could not say whether "con" + "trol" is a word."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en").word_frequency.dictionary
 
 
 # --- Word ----------------------------------------------------------------------------------

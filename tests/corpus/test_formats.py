@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 
@@ -196,6 +197,32 @@ def test_pdf_lines_rejoin_but_lists_stay_apart():
         "- ring-fence vacancies for at-risk staff",
         "- interviews with a personal adviser",
     ]
+
+
+def test_pdf_words_hyphenated_at_a_line_break_are_rejoined():
+    # Joined with a space they were "vacancy con- trol", which neither search nor the scheme
+    # patterns find; a hyphen that belongs to the word (a URL, "well-known") stays.
+    page = (
+        "The trust has set up a vacancy con-\n"
+        "trol panel for every post and an or-\n"
+        "ganisational change programme for non-\n"
+        "clinical staff, by a well-\n"
+        "known route; see www.gov.uk/check-\n"
+        "state-pension for the details of it all.\n"
+    )
+    assert pdf_page_paragraphs(page) == (
+        "The trust has set up a vacancy control panel for every post and an organisational "
+        "change programme for non-clinical staff, by a well-known route; see "
+        "www.gov.uk/check-state-pension for the details of it all."
+    )
+
+
+def test_a_real_letters_links_broken_across_lines_come_out_whole():
+    pdf = shared_path("fixtures", "pdf", "dwp-state-pension-forecast-letter.pdf")
+    text = extract(pdf.read_bytes(), "application/pdf").text
+    for link in ("www.gov.uk/check-state-pension", "www.gov.uk/new-state-pension"):
+        assert link in text
+    assert not re.search(r"[a-z]- [a-z]", text)  # no word left broken by a space
 
 
 def test_decode_prefers_utf8():
