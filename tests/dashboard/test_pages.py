@@ -167,10 +167,17 @@ def test_documents_are_found_by_words_anywhere_in_their_text():
         "Integrated care boards asked to halve running costs",
         "Campaigners rally against job cuts",  # in its text only
     }
+    assert at.query_params["words"] == '"running costs"'  # kept in the URL, to share
     at.text_input(key="doc_words").input("porters").run()
     assert list(at.dataframe[0].value["title"]) == ["Health service told to find savings"]
     at.text_input(key="doc_words").input('"unclosed').run()
     assert at.error and "close every" in at.error[0].value
+
+
+def test_documents_page_reads_its_filters_from_its_url():
+    at = run_page("documents", words="MARS", title="UNISON")
+    assert at.text_input(key="doc_words").value == "MARS"
+    assert list(at.dataframe[0].value["title"]) == ["UNISON responds to resignation schemes"]
 
 
 def test_documents_page_opens_the_document_in_its_url(sample_db):
