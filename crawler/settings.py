@@ -75,5 +75,5 @@ NHSCUTS_RELEVANCE_FILE = None  # None: crawler/relevance.toml
 NHSCUTS_SINCE = None  # ISO date: drop documents published before it
 NHSCUTS_EXTRACT_WORKERS = None  # processes reading pages; None: one per core, 0: none
 NHSCUTS_BATCH_SIZE = 20  # documents per transaction; small, so an interrupt loses little
-NHSCUTS_BUSY_TIMEOUT_S = 10  # how long a write waits for another process's (corpus.db's)
+NHSCUTS_BUSY_TIMEOUT_S = 10  # seconds a write waits while another process writes the corpus
 NHSCUTS_NEAR_DUPLICATE_SIMILARITY = 0.5  # Jaccard of word 4-shingles from which a text is a copy
