@@ -38,7 +38,6 @@ only when its download button is pressed, is timed apart. Targets (issue 6): a p
 """
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
@@ -59,9 +58,10 @@ from corpus import Corpus, queries  # noqa: E402
 from corpus.queries import ClaimFilters, SearchFilters  # noqa: E402
 from tests.dashboard.serving import (  # noqa: E402
     CHROMIUM,
-    CHROMIUM_ARGS,
     ServerDidNotStart,
+    chromium,
     serving,
+    settle,
     streamlit_serving,
 )
 
@@ -407,18 +407,6 @@ def add_framings(conn: sqlite3.Connection, rng: random.Random) -> None:
 # --- the pages: what each waits for, and the corpus.queries calls it makes ---------------
 
 
-def shown(page, text: str, then: str | None = None) -> None:
-    """Wait for the app's text, then (when given) a later element, then for the script's end.
-
-    Streamlit's "running" widget is not always there while a slow query runs, so each page
-    waits for what it draws last, not only for the widget to go.
-    """
-    page.get_by_text(text, exact=False).first.wait_for()
-    if then:
-        page.locator(then).first.wait_for()
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
-
-
 PAGES = {
     # name: (URL path, the text of its last section, what it draws after that text)
     "overview": ("/", "Most named schemes", '[data-testid="stDataFrame"] >> nth=1'),
@@ -523,27 +511,6 @@ def baseline(path: Path, rounds: int) -> tuple[dict, dict, dict, dict]:
 # --- the browser -------------------------------------------------------------------------
 
 
-def settle(page, text: str) -> None:
-    """Wait for the app's own text, then for Streamlit to finish running the script."""
-    page.get_by_text(text, exact=False).first.wait_for()
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
-
-
-@contextlib.contextmanager
-def chromium():
-    """Debian's Chromium, headless, for the length of the block (never `playwright install`)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def new_context(browser):
     """A new browser context (nothing cached) and a tab in it."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -575,7 +542,7 @@ def browse(url: str, rounds: int) -> tuple[dict, dict, dict]:
                 page.goto(url + route)
                 page.locator("h1").first.wait_for()
                 titles[name].append(time.perf_counter() - started)
-                shown(page, last, then)
+                settle(page, last, then)
                 pages[name].append(time.perf_counter() - started)
                 context.close()
             for query in SEARCHES:
@@ -593,6 +560,14 @@ def browse(url: str, rounds: int) -> tuple[dict, dict, dict]:
     return pages, titles, searches
 
 
+def drawn(page, url: str, text: str, then: str | None = None) -> float:
+    """Seconds from opening `url` in `page` until it is drawn (see settle)."""
+    started = time.perf_counter()
+    page.goto(url)
+    settle(page, text, then)
+    return time.perf_counter() - started
+
+
 def returning(url: str, rounds: int) -> dict:
     """Seconds to render each page opened from its URL in a new tab of a browser that has
     loaded the dashboard before: a returning reader following a bookmark or a shared link.
@@ -605,10 +580,7 @@ def returning(url: str, rounds: int) -> dict:
         for _ in range(rounds):
             for name, (route, last, then) in PAGES.items():
                 tab = context.new_page()
-                started = time.perf_counter()
-                tab.goto(url + route)
-                shown(tab, last, then)
-                pages[name].append(time.perf_counter() - started)
+                pages[name].append(drawn(tab, url + route, last, then))
                 tab.close()
     return pages
 
@@ -627,7 +599,7 @@ def navigate(url: str, rounds: int) -> dict:
                 started = time.perf_counter()
                 page.locator('[data-testid="stSidebarNav"] a').filter(has_text=link).first.click()
                 page.locator("h1").filter(has_text=title).first.wait_for()
-                shown(page, last, then)
+                settle(page, last, then)
                 pages[name].append(time.perf_counter() - started)
     return pages
 
@@ -640,19 +612,12 @@ def floor(url: str, rounds: int) -> tuple[list[float], list[float]]:
     with chromium() as browser:
         context, page = new_context(browser)
         page.goto(url)
-        shown(page, *FLOOR_SHOWN)
+        settle(page, *FLOOR_SHOWN)
         context.close()
         for _ in range(rounds):
             context, page = new_context(browser)
-            started = time.perf_counter()
-            page.goto(url)
-            shown(page, *FLOOR_SHOWN)
-            first.append(time.perf_counter() - started)
-            tab = context.new_page()
-            started = time.perf_counter()
-            tab.goto(url)
-            shown(tab, *FLOOR_SHOWN)
-            again.append(time.perf_counter() - started)
+            first.append(drawn(page, url, *FLOOR_SHOWN))
+            again.append(drawn(context.new_page(), url, *FLOOR_SHOWN))
             context.close()
     return first, again
 

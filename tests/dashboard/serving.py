@@ -1,5 +1,5 @@
-"""`nhscuts serve` on a free loopback port, and how Debian's Chromium is launched: shared by
-the browser tests (tests/dashboard/test_browser.py) and bench/bench_dashboard.py."""
+"""`nhscuts serve` on a free loopback port, Debian's Chromium, and waiting for a page: shared
+by the browser tests (tests/dashboard/test_browser.py) and bench/bench_dashboard.py."""
 
 import contextlib
 import subprocess
@@ -25,6 +25,34 @@ START_TIMEOUT_S = 60
 
 class ServerDidNotStart(RuntimeError):
     pass
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium, headless, for the length of the block (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright  # the dev extra; callers skip without it
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def settle(page, text: str, then: str | None = None) -> None:
+    """Wait for the app's own text, then (when given) a later element, then for Streamlit to
+    finish running the script.
+
+    Streamlit's "running" widget is not always there while a slow query runs, so a page
+    timed whole waits for what it draws last, not only for the widget to go.
+    """
+    page.get_by_text(text, exact=False).first.wait_for()
+    if then:
+        page.locator(then).first.wait_for()
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
 
 
 @contextlib.contextmanager

@@ -15,10 +15,11 @@ import pytest
 
 from tests.dashboard.serving import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     NHSCUTS,
     ServerDidNotStart,
+    chromium,
     serving,
+    settle,
 )
 
 if not CHROMIUM.exists():
@@ -58,12 +59,8 @@ def server(framed_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -73,12 +70,6 @@ def page(browser):
     opened.set_default_timeout(WAIT_MS)
     yield opened
     context.close()
-
-
-def settle(page, text: str) -> None:
-    """Wait for the app's own text, then for Streamlit to finish running the script."""
-    page.get_by_text(text, exact=False).first.wait_for()
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
 
 
 def screenshot(page, name: str) -> None:
