@@ -93,6 +93,23 @@ def kept_widget(key: str, default):
     return {"key": key, "on_change": _keep, "args": (key,)}
 
 
+def restore_from_url(url_keys: dict[str, str]) -> None:
+    """Fill each widget key from its URL parameter (`{param: key}`) on a page's first run, so
+    that a shared link opens the page as it was."""
+    for param, key in url_keys.items():
+        if key not in st.session_state and param in st.query_params:
+            st.session_state[key] = st.query_params[param]
+
+
+def keep_in_url(shown: dict[str, str]) -> None:
+    """Write what the page shows (`{param: value}`) into its URL; an empty value is removed."""
+    for param, value in shown.items():
+        if value:
+            st.query_params[param] = value
+        elif param in st.query_params:
+            del st.query_params[param]
+
+
 def sidebar_filters(source: data.Source) -> Filters:
     with st.sidebar:
         st.subheader("Filters")

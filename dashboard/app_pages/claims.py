@@ -12,9 +12,7 @@ URL_KEYS = {"q": "claim_q", "org": "claim_org", "scheme": "claim_scheme", "unit"
 
 source, filters = ui.start_page("Claim search")
 
-for param, key in URL_KEYS.items():
-    if key not in st.session_state and param in st.query_params:
-        st.session_state[key] = st.query_params[param]
+ui.restore_from_url(URL_KEYS)
 if "claim_min" not in st.session_state and "min" in st.query_params:
     with contextlib.suppress(ValueError):
         st.session_state["claim_min"] = float(st.query_params["min"])
@@ -50,11 +48,7 @@ min_value = columns[3].number_input(
 # The URL always says what is shown.
 shown = {"q": query, "org": organisation, "scheme": scheme, "unit": unit}
 shown["min"] = "" if min_value is None else f"{min_value:g}"
-for param, value in shown.items():
-    if value:
-        st.query_params[param] = value
-    elif param in st.query_params:
-        del st.query_params[param]
+ui.keep_in_url(shown)
 
 if not query.strip():
     st.caption(

@@ -9,9 +9,7 @@ source, filters = ui.start_page("Documents")
 
 # URL parameter → widget key: the filters are kept in the page's URL, so a list can be shared.
 URL_KEYS = {"title": "doc_title", "words": "doc_words"}
-for param, key in URL_KEYS.items():
-    if key not in st.session_state and param in st.query_params:
-        st.session_state[key] = st.query_params[param]
+ui.restore_from_url(URL_KEYS)
 
 title_column, words_column = st.columns(2)
 title = title_column.text_input("Title or source contains", key="doc_title")
@@ -21,11 +19,7 @@ words = words_column.text_input(
     help="Full-text search of titles and texts, in FTS5 syntax: `MARS`, `redundan*`, "
     '`"resignation scheme"`, `UNISON OR Unite`, `cuts NOT pay`.',
 )
-for param, value in (("title", title), ("words", words)):
-    if value:
-        st.query_params[param] = value
-    elif param in st.query_params:
-        del st.query_params[param]
+ui.keep_in_url({"title": title, "words": words})
 PAGE_SIZE = data.DOCUMENT_PAGE_SIZE
 try:
     total, _ = data.documents(source, *filters.args(), title or None, 0, PAGE_SIZE, words or None)
