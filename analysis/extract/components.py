@@ -71,7 +71,12 @@ class FigureFinder:
     def __call__(self, doc: Doc) -> Doc:
         if self.words is None:
             self.initialize()
-        figures = find_figures(doc, self.words)
+        names = doc._.nhs_organisations or []
+        figures = [  # "999 Call for the NHS" is a campaign's name, not a figure
+            figure
+            for figure in find_figures(doc, self.words)
+            if not any(n["start"] <= figure.start and figure.end <= n["end"] for n in names)
+        ]
         link_figures(doc, figures)
         doc._.nhs_figures = [figure.as_dict() for figure in figures]
         return doc

@@ -61,7 +61,11 @@ def extract_texts(
             pending.append([item, _empty_result(item, text), len(chunks)])
             previous = None
             for index, start, chunk in chunks:
-                table = table_units(chunk, previous) or list_units(chunk) or caption_units(chunk)
+                table = (
+                    table_units(chunk, previous)
+                    or list_units(chunk, previous)
+                    or caption_units(chunk)
+                )
                 yield chunk, (index, start, table)
                 previous = chunk if len(chunk.split()) <= MAX_CAPTION_WORDS else None
 

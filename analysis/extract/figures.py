@@ -40,6 +40,7 @@ class Figure:
     end: int
     counts: str | None = None
     bare: bool = False  # no noun of its own ("451 in Derby"): may share a neighbour's unit
+    guessed: bool = False  # money only because its clause is about money ("would pay 10")
     spoken: bool = False  # people only because it "said" or "replied": a parallel noun wins
 
     def as_dict(self) -> dict:
@@ -189,6 +190,8 @@ def _scanner(words: FigureWords) -> re.Pattern:
       | (?P<number>(?:(?<![\w.,£$])|(?<=\bc\.))                      # "c.640 WTE": circa
                    (?:{_NUM})(?:½|\s+and\s+a\s+half\b|\s?(?P<num_scale>{_SCALE}))?
                    (?![\w£$%]|[.,/]\d))
+      | (?P<scaled_fraction>\b(?:{fraction})\s+(?:of\s+)?a\s+(?:thousand|million|billion)\b)
+                                                       # "a quarter of a million", "half a billion"
       | (?P<fraction>\b(?:{fraction})\b)
       | (?P<spelled>\b(?:a\s+(?:dozen|hundred|thousand|million|billion)|{spelled})
                     (?:\s+and\s+a\s+half)?\b)
@@ -206,6 +209,17 @@ def _decimal(number: str) -> Decimal | None:
 
 def _plain(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(round(value, 2))
+
+
+_SCALED_FRACTION = re.compile(r"(.+?)\s+(?:of\s+)?a\s+(thousand|million|billion)$", re.I)
+
+
+def _scaled_fraction_value(text: str, words: FigureWords) -> Decimal | None:
+    """ "a quarter of a million" → 250000; "half a billion" → 500000000."""
+    fraction, scale = _SCALED_FRACTION.match(text).groups()
+    phrase = " ".join(re.split(r"[\s-]+", fraction.lower()))
+    share = words.fraction_words.get(phrase, words.fraction_words.get(phrase.replace(" ", "-")))
+    return None if share is None else Decimal(str(share)) / 100 * words.scales[scale.lower()]
 
 
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half$", re.IGNORECASE)
@@ -296,7 +310,9 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
         return None
     if _in_title(doc, span):
         return None
-    if kind == "spelled":
+    if kind == "scaled_fraction":
+        value, kind = _scaled_fraction_value(text, words), "spelled"
+    elif kind == "spelled":
         value = _spelled_value(text, words)
         if text.lower() == "one" and not _counting_one(doc, span, words):
             return None  # "one of the trusts", "one thing": a pronoun or idiom, not a quantity
@@ -334,13 +350,17 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
     bracketed = re.match(r"\s?\(([A-Za-z][\w -]*)\)", doc.text[span.end_char :])
     if unit in (None, "count") and bracketed and bracketed.group(1).lower() in words.people:
         unit = "people"  # "1,016 (headcount), 944.2 (WTE)": the unit in brackets
+    if unit in (None, "count") and _FTE_AFTER.match(doc.text[span.end_char :]):
+        unit = "people"  # "262 whole-time equivalent (WTE) posts"
     year_like = kind == "number" and re.fullmatch(r"(19|20)\d\d", text) and unit is None
     if unit in (None, "count"):  # "a population of around 800,000 relies on…"
         unit = _of_unit(span, words, bare=unit is None) or unit
         unit = unit or (None if year_like else _copula_unit(span, words))
+    guessed = False
     if unit is None and not year_like and kind in ("number", "spelled"):
         scaled = (groups.get("num_scale") or "").lower() or _SPELLED_SCALE.search(text)
         unit = _money_context(span, scaled, words)  # "a deficit of 86 million", "a 45k salary"
+        guessed = unit == "GBP" and not scaled
     following = doc[span.end].lower_ if span.end < len(doc) else ""
     if following in ("pound", "pounds"):
         unit = "GBP"  # "twenty million pounds"
@@ -359,12 +379,16 @@ def _figure_from_match(doc, match, words, identifier_ends) -> Figure | None:
     figure = make(value, unit or "count")
     if figure is not None:
         figure.bare, figure.spoken = unit is None, spoken
+        figure.guessed = unit == "GBP" and guessed
     return figure
 
 
 _PEOPLE_IN = re.compile(
     r"\s+in\s+(?:(?:its|their|our|the|his|her)\s+)?(?:own\s+)?([a-z]+)\b", re.IGNORECASE
 )
+
+
+_FTE_AFTER = re.compile(r"\s+(?:whole|full)[\s-]time[\s-]equivalents?\b", re.IGNORECASE)
 
 
 def _people_after(following: str, words: FigureWords) -> bool:
@@ -392,7 +416,10 @@ def _counting_one(doc: Doc, span: Span, words: FigureWords) -> bool:
     """ "one ward", "one in five", "one month's pay" count; "one of the trusts", "one thing",
     "the one offered" and "one-to-one" do not."""
     after = doc[span.end] if span.end < len(doc) else None
-    if after is None or after.lower_ in ("of", "-", "–") or after.lower_ in words.one_idioms:
+    if after is None or after.lower_ in ("of", "-", "–"):
+        return False
+    hyphened = span.end + 1 < len(doc) and doc[span.end + 1].text in ("-", "–")
+    if after.lower_ in words.one_idioms and not hyphened:  # "one day", not "one day-case unit"
         return False
     if span.start_char and doc.text[span.start_char - 1] in "-–":
         return False  # "one-to-one"
@@ -923,6 +950,8 @@ def _share_units(doc: Doc, figures: list[Figure], words: FigureWords) -> None:
             if second.unit == "GBP":
                 _share_money_scale(first, second, words)
     for index, figure in enumerate(figures):
+        if (figure.bare or figure.guessed) and _share_with_same_verb(doc, figures[:index], figure):
+            continue
         if figure.bare and index > 0:
             _share_with_earlier(doc, figures[:index], figure, words)
         previous = figures[index - 1] if index > 0 else None
@@ -1023,6 +1052,40 @@ def _share_with_earlier(
             return  # "Fourteen rely on ...", "the two trusts": not a count carried on
         figure.unit = before.unit
         return
+
+
+def _governing_verb(doc: Doc, figure: Figure):
+    """The verb a figure is the object of, through its noun: "pays [five months]", "would
+    receive [20 months'] pay"; None for a subject ("The 46.8 WTE would save")."""
+    token = doc.char_span(figure.start, figure.end, alignment_mode="expand").root
+    for _ in range(4):
+        if token.head.pos_ == "VERB" and token.dep_ == "dobj":
+            return token.head
+        if token.head is token:
+            return None
+        token = token.head
+    return None
+
+
+def _share_with_same_verb(doc: Doc, earlier: list[Figure], figure: Figure) -> bool:
+    """ "MARS pays five months; redundancy would pay 10", "would receive 20 months' pay; under
+    MARS ... would receive 10": a bare object of the same verb as an earlier figure in the
+    paragraph is the same kind of quantity."""
+    root = doc.char_span(figure.start, figure.end, alignment_mode="expand").root
+    if root.dep_ != "dobj" or root.head.pos_ != "VERB" or not _PLAIN_NUMBER.fullmatch(figure.text):
+        return False
+    for before in reversed(earlier):
+        verb = _governing_verb(doc, before)
+        if before.bare or before.guessed or verb is None or verb.i == root.head.i:
+            continue
+        if verb.lemma_ == root.head.lemma_ and before.unit != figure.unit:
+            figure.unit, figure.kind = before.unit, before.kind
+            figure.bare = figure.guessed = False
+            return True
+    return False
+
+
+_PLAIN_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+(?:-[a-z]+)?", re.IGNORECASE)
 
 
 def _carry_money_scale(before: Figure, figure: Figure, words: FigureWords) -> None:

@@ -21,6 +21,8 @@ from analysis.extract.figures import PATTERNS
 
 _PIPE_SPLIT = re.compile(r"\s*\|\s*")
 _SPACE_SPLIT = re.compile(r"\s{2,}")
+_SLASH_SPLIT = re.compile(r"\s+/\s+")
+_COLON_ROW = re.compile(r"\s*([^:|\n]{2,80}?):[ \t]+(\S.*?)\s*")
 _NUMBER_CELL = re.compile(r"\(?[-−–]?[£$]?\d[\d,]*(?:\.\d+)?\)?%?")
 _YEAR_CELL = re.compile(r"(?:19|20)\d\d")
 
@@ -69,9 +71,9 @@ def unit_hint(text: str) -> ColumnUnit | None:
     return None
 
 
-def _cells(line: str, piped: bool) -> list[tuple[int, int, str]]:
+def _cells(line: str, piped: bool, splitter: re.Pattern | None = None) -> list:
     """(start, end, text) of each cell of `line`."""
-    splitter = _PIPE_SPLIT if piped else _SPACE_SPLIT
+    splitter = splitter or (_PIPE_SPLIT if piped else _SPACE_SPLIT)
     cells, position = [], 0
     for separator in [*splitter.finditer(line), None]:
         end = separator.start() if separator else len(line)
@@ -81,6 +83,18 @@ def _cells(line: str, piped: bool) -> list[tuple[int, int, str]]:
             cells.append((offset, offset + len(text.strip()), text.strip()))
         position = separator.end() if separator else len(line)
     return cells
+
+
+def _colon_cells(line: str) -> list[tuple[int, int, str]] | None:
+    """The cells of a row written "Label: value / value" (a table typed into a report:
+    "Workforce and rostering: 4,900 / 3,650" under "Theme: plan / actual"), or None."""
+    row = _COLON_ROW.fullmatch(line)
+    if row is None:
+        return None
+    label = (row.start(1), row.end(1), row.group(1))
+    values = _cells(row.group(2), False, _SLASH_SPLIT)
+    shift = row.start(2)
+    return [label] + [(start + shift, end + shift, text) for start, end, text in values]
 
 
 def _row_unit(label: str) -> ColumnUnit | None:
@@ -129,9 +143,13 @@ def table_units(block: str, caption: str | None) -> list[tuple[int, int, ColumnU
     if len(lines) < 2:
         return []
     piped = sum("|" in line for line in lines) >= len(lines) - 1
-    rows = [_cells(line, piped) for line in lines]
-    if not piped and sum(len(row) >= 2 for row in rows) < len(rows) - 1:
-        return []
+    colon_rows = [] if piped else [_colon_cells(line) for line in lines]
+    if colon_rows and all(colon_rows) and len({len(row) for row in colon_rows}) == 1:
+        rows = colon_rows
+    else:
+        rows = [_cells(line, piped) for line in lines]
+        if not piped and sum(len(row) >= 2 for row in rows) < len(rows) - 1:
+            return []
     header, width = rows[0], len(rows[0])
     numbers = [text for _, _, text in header[1:] if not _YEAR_CELL.fullmatch(text)]
     if width < 2 or any(_NUMBER_CELL.fullmatch(text) for text in numbers):
@@ -166,19 +184,28 @@ _LIST_VALUE = re.compile(
 )
 
 
-def list_units(block: str) -> list[tuple[int, int, ColumnUnit]]:
+_BRACKET_AT_END = re.compile(r"\(([^)]*)\)\s*:?\s*$")
+
+
+def list_units(block: str, caption: str | None = None) -> list[tuple[int, int, ColumnUnit]]:
     """A heading with a unit in brackets over "label: value" lines gives each value its unit:
 
     Workforce by staff group (WTE)
     • Medical: 1,032                  ← 1,032 is people
+
+    The heading may also be the paragraph before ("The plan is made up as follows (£m):"),
+    when every line of the block is such a line.
     """
     lines = block.split("\n")
-    bracket = re.search(r"\(([^)]*)\)\s*$", lines[0])
+    bracket = _BRACKET_AT_END.search(lines[0])
+    data = lines[1:]
+    if bracket is None and caption and all(_LIST_VALUE.match(line) for line in lines):
+        bracket, data = _BRACKET_AT_END.search(caption), lines
     unit = unit_hint(bracket.group(1)) if bracket else None
-    if unit is None or len(lines) < 3:
+    if unit is None or len(data) < 2:
         return []
-    found, offset = [], len(lines[0]) + 1
-    for line in lines[1:]:
+    found, offset = [], len(block) - len("\n".join(data))
+    for line in data:
         if value := _LIST_VALUE.match(line):
             found.append((offset + value.start(1), offset + value.end(1), unit))
         offset += len(line) + 1

@@ -666,3 +666,66 @@ def test_numbered_captions_give_units_to_tables_in_pdf_text(nlp):
 )  # fmt: skip
 def test_forms_from_the_seventh_dev_round(nlp, sentence, expected):
     assert figures_of(nlp, sentence) == expected
+
+
+COLON_TABLES = """2.1 Year-to-date delivery (£000):
+
+Theme: plan / actual
+Workforce and rostering: 4,900 / 3,650
+Total: 12,500 / 11,200
+
+Staff group: budget WTE / actual WTE
+Medical and dental: 812 / 826
+
+3.1 The plan is made up as follows (£m):
+
+Workforce reductions: 8.9
+Estates and energy: 0.5
+
+Date: 4 March
+Venue: Room 2"""
+
+
+def test_tables_typed_as_label_colon_values_take_their_units(nlp):
+    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", COLON_TABLES)]))
+    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
+    assert found == [
+        ("4,900", 4900000, "GBP"),
+        ("3,650", 3650000, "GBP"),
+        ("12,500", 12500000, "GBP"),
+        ("11,200", 11200000, "GBP"),
+        ("812", 812, "people"),
+        ("826", 826, "people"),
+        ("8.9", 8900000, "GBP"),
+        ("0.5", 500000, "GBP"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A fraction of a scale word is one number.
+        ("The NHS employs over a quarter of a million more people than in 1999.",
+         [("a quarter of a million", 250000, "people", "count")]),
+        ("Half a million pounds was spent on consultants.",
+         [("Half a million", 500000, "GBP", "money")]),
+        # "whole-time equivalent" after the number counts people, even before "(WTE)".
+        ("The plan assumes a net reduction of 262 whole-time equivalent (WTE) posts.",
+         [("262", 262, "people", "count")]),
+        # A bare object of the same verb as an earlier figure is the same kind of quantity.
+        ("With 10 years' service MARS pays five months; redundancy would pay 10.",
+         [("10", 10, "years", "duration"), ("five", 5, "months", "duration"),
+          ("10", 10, "months", "duration")]),
+        # ... but not after a subject of that verb.
+        ("The 46.8 WTE would save about 1.3m; the downbanding would save 150,000.",
+         [("46.8", 46.8, "people", "count"), ("1.3m", 1300000, "GBP", "money"),
+          ("150,000", 150000, "GBP", "money")]),
+        # A number inside an organisation's name is not a figure.
+        ("Keep Our NHS Public and 999 Call for the NHS will march.", []),
+        # "one day" is an idiom; "one day-case unit" counts a unit.
+        ("We will close one day-case unit next year.", [("one", 1, "count", "count")]),
+        ("One day the wards will reopen.", []),
+    ],
+)  # fmt: skip
+def test_forms_from_the_eighth_dev_round(nlp, sentence, expected):
+    assert figures_of(nlp, sentence) == expected
