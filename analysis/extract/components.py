@@ -2,6 +2,8 @@
 
 - `nhs_entities`: resolves the two span rulers' matches (longest first, no overlaps) to
   canonical organisations and schemes: `doc._.nhs_organisations`, `doc._.nhs_schemes`.
+  An NHS body the gazetteer lacks, known by the form of its name ("Kingsmere and District
+  Primary Care Trust"), is kept under that name where no listed name overlaps it.
 - `nhs_figures`: finds and normalises figures and links each to what it counts:
   `doc._.nhs_figures`.
 
@@ -19,6 +21,7 @@ from analysis.extract.gazetteer import ORGANISATIONS, SCHEMES, read_entries
 from analysis.extract.linker import link_figures
 
 SPANS_KEY = "nhs_names"
+FORMS_KEY = "nhs_name_forms"
 
 for attribute in ("nhs_figures", "nhs_organisations", "nhs_schemes"):
     if not Doc.has_extension(attribute):
@@ -46,6 +49,25 @@ class EntityResolver:
                 organisations.append({**mention, "id": span.id_, **self.organisations[span.id_]})
             elif span.label_ == "SCHEME" and span.id_ in self.schemes:
                 schemes.append({**mention, "id": span.id_, **self.schemes[span.id_]})
+        listed = doc.spans.get(SPANS_KEY, [])
+        unlisted = [  # the gazetteer wins: "Unite and Kingsmere Hospitals NHS Trust"
+            span
+            for span in doc.spans.get(FORMS_KEY, [])
+            if not any(span.start < other.end and other.start < span.end for other in listed)
+        ]
+        for span in filter_spans(unlisted):
+            name = " ".join(span.text.split())
+            organisations.append(
+                {
+                    "text": span.text,
+                    "start": span.start_char,
+                    "end": span.end_char,
+                    "id": f"unlisted:{name.lower()}",
+                    "name": name,
+                    "type": span.id_,
+                }  # fmt: skip
+            )
+        organisations.sort(key=lambda mention: mention["start"])
         doc._.nhs_organisations = organisations
         doc._.nhs_schemes = schemes
         return doc

@@ -10,11 +10,13 @@ An entry may also give spaCy Matcher token "patterns" for forms a phrase list ca
 """
 
 import json
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 PATTERNS = Path(__file__).parent / "patterns"
 ORGANISATIONS = PATTERNS / "organisations.jsonl"
+ORGANISATION_FORMS = PATTERNS / "organisation_forms.toml"
 SCHEMES = PATTERNS / "schemes.jsonl"
 ORG_TYPES = (
     "trust", "icb", "ccg", "pct", "sha", "government", "nhs_national", "union",
@@ -68,6 +70,33 @@ def ruler_patterns(entries: list[Entry], label: str, *, exact: bool) -> list[dic
         if not exact:  # token patterns say their own case (ORTH or LOWER)
             for tokens in entry.token_patterns:
                 patterns.append({"label": label, "pattern": tokens, "id": entry.id})
+    return patterns
+
+
+_JOINER = {"LOWER": {"IN": ["and", "of", "&"]}}
+
+
+def form_patterns(path: Path) -> list[dict]:
+    """span_ruler token patterns for organisations the gazetteer does not list, known by the
+    form of their name ("<name> NHS Foundation Trust"); each pattern's id is the type."""
+    try:
+        forms = tomllib.loads(path.read_text(encoding="utf-8"))["form"]
+    except (tomllib.TOMLDecodeError, KeyError) as error:
+        raise ValueError(f"{path}: malformed forms file ({error})") from None
+    # A form's last word ends a name: "X NHS Trust and Y NHS Foundation Trust" is two bodies.
+    ends = sorted({form["after"][-1] for form in forms if form.get("after")})
+    name_word = {"POS": "PROPN", "IS_TITLE": True, "ORTH": {"NOT_IN": ends}, "OP": "+"}
+    patterns = []
+    for number, form in enumerate(forms, start=1):
+        if form.get("type") not in ORG_TYPES or not form.get("after"):
+            raise ValueError(f"{path}: form {number} needs a known type and its after words")
+        before = [{"ORTH": word} for word in form.get("before", [])]
+        after = [{"ORTH": word} for word in form["after"]]
+        for joins in range(3):
+            name = [name_word] + [_JOINER, name_word] * joins
+            patterns.append(
+                {"label": "ORG_FORM", "pattern": before + name + after, "id": form["type"]}
+            )
     return patterns
 
 

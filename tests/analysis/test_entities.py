@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from analysis.extract.gazetteer import PATTERNS, problems, read_entries
+from analysis.extract.gazetteer import PATTERNS, form_patterns, problems, read_entries
 from analysis.extract.pipeline import ModelError, check_model
 
 
@@ -122,6 +122,37 @@ def test_gazetteer_covers_the_nhs_in_england():
     assert by_type["ccg"] >= 106 and by_type["pct"] >= 150
     names = {entry.name for entry in entries}
     assert {"NHS Confederation", "Royal College of Nursing", "Managers in Partnership"} <= names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yesterday Kingsmere Hospitals NHS Trust announced cuts.",
+         [("Kingsmere Hospitals NHS Trust", "trust")]),
+        ("Unite and Kingsmere and District Primary Care Trust will merge.",
+         [("Unite", "union"), ("Kingsmere and District Primary Care Trust", "pct")]),
+        ("NHS Kingsmere and Wessex Valley Integrated Care Board met.",
+         [("NHS Kingsmere and Wessex Valley Integrated Care Board", "icb")]),
+        ("Kingsmere Hospitals NHS Trust and Wessex Valley NHS Foundation Trust will merge.",
+         [("Kingsmere Hospitals NHS Trust", "trust"),
+          ("Wessex Valley NHS Foundation Trust", "trust")]),
+        # a listed body keeps its canonical name; the form alone names nothing
+        ("University Hospital Dorset NHS Foundation Trust met.",
+         [("University Hospitals Dorset NHS Foundation Trust", "trust")]),
+        ("Every NHS Trust must publish its plan.", []),
+    ],
+)  # fmt: skip
+def test_bodies_the_gazetteer_lacks_are_known_by_the_form_of_their_name(nlp, text, expected):
+    found = [(m["name"], m["type"]) for m in nlp(text)._.nhs_organisations]
+    assert found == expected
+
+
+def test_a_malformed_forms_file_names_itself(tmp_path):
+    bad = tmp_path / "forms.toml"
+    bad.write_text('[[form]]\ntype = "hospital"\nafter = ["Hospital"]\n')
+    with pytest.raises(ValueError, match="forms.toml: form 1 needs a known type"):
+        form_patterns(bad)
+    assert len(form_patterns(PATTERNS / "organisation_forms.toml")) >= 9 * 3
 
 
 def test_slogan_named_campaigns_match_only_as_written(nlp):
