@@ -13,11 +13,18 @@ Extension values are plain dicts so that Docs survive `nlp.pipe(n_process=2)`.
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from analysis.extract.figures import FigureWords, find_figures
-from analysis.extract.gazetteer import ORGANISATIONS, SCHEMES, read_entries
+from analysis.extract.gazetteer import (
+    ORGANISATION_FORMS,
+    ORGANISATIONS,
+    SCHEMES,
+    form_patterns,
+    read_entries,
+)
 from analysis.extract.linker import link_figures
 
 SPANS_KEY = "nhs_names"
@@ -26,6 +33,33 @@ FORMS_KEY = "nhs_name_forms"
 for attribute in ("nhs_figures", "nhs_organisations", "nhs_schemes"):
     if not Doc.has_extension(attribute):
         Doc.set_extension(attribute, default=None)
+
+
+class NameForms:
+    """Spans in `doc.spans[FORMS_KEY]`, labelled with their type, for organisations known by
+    the form of their name (patterns/organisation_forms.toml)."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.matcher = Matcher(nlp.vocab)
+        self.ends: frozenset[str] = frozenset()
+
+    def initialize(self, get_examples=None, *, nlp=None, forms=ORGANISATION_FORMS) -> None:
+        patterns, self.ends = form_patterns(Path(forms))
+        for kind, token_patterns in patterns.items():
+            self.matcher.add(kind, token_patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        # Most paragraphs name no such body; the matcher's open-ended name patterns would
+        # cost 7% of the pipeline's time if run on every one.
+        if any(token.text in self.ends for token in doc):
+            doc.spans[FORMS_KEY] = self.matcher(doc, as_spans=True)
+        return doc
+
+
+@Language.factory("nhs_name_forms", assigns=["doc.spans"], requires=["token.pos"])
+def make_name_forms(nlp: Language, name: str) -> NameForms:
+    return NameForms(nlp, name)
 
 
 class EntityResolver:
@@ -64,8 +98,8 @@ class EntityResolver:
                     "end": span.end_char,
                     "id": f"unlisted:{name.lower()}",
                     "name": name,
-                    "type": span.id_,
-                }  # fmt: skip
+                    "type": span.label_,
+                }
             )
         organisations.sort(key=lambda mention: mention["start"])
         doc._.nhs_organisations = organisations

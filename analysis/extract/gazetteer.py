@@ -76,28 +76,27 @@ def ruler_patterns(entries: list[Entry], label: str, *, exact: bool) -> list[dic
 _JOINER = {"LOWER": {"IN": ["and", "of", "&"]}}
 
 
-def form_patterns(path: Path) -> list[dict]:
-    """span_ruler token patterns for organisations the gazetteer does not list, known by the
-    form of their name ("<name> NHS Foundation Trust"); each pattern's id is the type."""
+def form_patterns(path: Path) -> tuple[dict[str, list[list[dict]]], frozenset[str]]:
+    """Matcher token patterns, by type, for organisations the gazetteer does not list, known
+    by the form of their name ("<name> NHS Foundation Trust"); and the words that end a form."""
     try:
         forms = tomllib.loads(path.read_text(encoding="utf-8"))["form"]
     except (tomllib.TOMLDecodeError, KeyError) as error:
         raise ValueError(f"{path}: malformed forms file ({error})") from None
-    # A form's last word ends a name: "X NHS Trust and Y NHS Foundation Trust" is two bodies.
-    ends = sorted({form["after"][-1] for form in forms if form.get("after")})
-    name_word = {"POS": "PROPN", "IS_TITLE": True, "ORTH": {"NOT_IN": ends}, "OP": "+"}
-    patterns = []
     for number, form in enumerate(forms, start=1):
         if form.get("type") not in ORG_TYPES or not form.get("after"):
             raise ValueError(f"{path}: form {number} needs a known type and its after words")
+    # A form's last word ends a name: "X NHS Trust and Y NHS Foundation Trust" is two bodies.
+    ends = frozenset(form["after"][-1] for form in forms)
+    name_word = {"POS": "PROPN", "IS_TITLE": True, "ORTH": {"NOT_IN": sorted(ends)}, "OP": "+"}
+    patterns: dict[str, list[list[dict]]] = {}
+    for form in forms:
         before = [{"ORTH": word} for word in form.get("before", [])]
         after = [{"ORTH": word} for word in form["after"]]
         for joins in range(3):
             name = [name_word] + [_JOINER, name_word] * joins
-            patterns.append(
-                {"label": "ORG_FORM", "pattern": before + name + after, "id": form["type"]}
-            )
-    return patterns
+            patterns.setdefault(form["type"], []).append(before + name + after)
+    return patterns, ends
 
 
 def problems(path: Path) -> list[str]:

@@ -10,12 +10,11 @@ from spacy.language import Language
 from spacy.util import is_compatible_version
 
 import analysis.extract.components  # noqa: F401  (registers the factories)
-from analysis.extract.components import FORMS_KEY, SPANS_KEY
+from analysis.extract.components import SPANS_KEY
 from analysis.extract.gazetteer import (
     ORGANISATION_FORMS,
     ORGANISATIONS,
     SCHEMES,
-    form_patterns,
     read_entries,
     ruler_patterns,
 )
@@ -90,10 +89,7 @@ def build_pipeline(options: ExtractOptions | None = None) -> Language:
             schemes, "SCHEME", exact=exact
         )
         ruler.initialize(lambda: [], nlp=nlp, patterns=patterns)
-    forms = nlp.add_pipe(
-        "span_ruler", name="nhs_name_forms", config={"spans_key": FORMS_KEY, "overwrite": False}
-    )
-    forms.initialize(lambda: [], nlp=nlp, patterns=form_patterns(Path(options.organisation_forms)))
+    nlp.add_pipe("nhs_name_forms").initialize(nlp=nlp, forms=options.organisation_forms)
     nlp.add_pipe("nhs_entities").initialize(
         nlp=nlp, organisations=options.organisations, schemes=options.schemes
     )
