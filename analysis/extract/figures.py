@@ -1072,7 +1072,7 @@ def _share_with_same_verb(doc: Doc, earlier: list[Figure], figure: Figure) -> bo
     MARS ... would receive 10": a bare object of the same verb as an earlier figure in the
     paragraph is the same kind of quantity."""
     root = doc.char_span(figure.start, figure.end, alignment_mode="expand").root
-    if root.dep_ != "dobj" or root.head.pos_ != "VERB" or not _PLAIN_NUMBER.fullmatch(figure.text):
+    if root.dep_ != "dobj" or root.head.pos_ != "VERB" or not _NUMBER_ALONE.fullmatch(figure.text):
         return False
     for before in reversed(earlier):
         verb = _governing_verb(doc, before)
@@ -1085,7 +1085,7 @@ def _share_with_same_verb(doc: Doc, earlier: list[Figure], figure: Figure) -> bo
     return False
 
 
-_PLAIN_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+(?:-[a-z]+)?", re.IGNORECASE)
+_NUMBER_ALONE = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+(?:-[a-z]+)?", re.IGNORECASE)
 
 
 def _carry_money_scale(before: Figure, figure: Figure, words: FigureWords) -> None:
