@@ -3,6 +3,7 @@
 import html
 from dataclasses import dataclass
 
+import altair as alt
 import streamlit as st
 
 from corpus.queries import MARK_CLOSE, MARK_OPEN
@@ -27,6 +28,9 @@ LEGEND = (
 )
 SPAN_CLASS = {"figures": "nc-figure", "organisations": "nc-organisation", "schemes": "nc-scheme"}
 ALL = "all"
+# An axis of counts: thousands separated, and whole-number ticks only, so that a chart of a
+# few documents does not read "0 0 0 1 1 1 2 2".
+COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ else:
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Year published"),
-            y=alt.Y("sum(figures):Q", title="Figures", axis=alt.Axis(format=",d")),
+            y=alt.Y("sum(figures):Q", title="Figures", axis=ui.COUNT_AXIS),
             color=alt.Color("unit:N", title="Unit"),
             tooltip=["year:O", "unit", alt.Tooltip("figures:Q", title="figures", format=",")],
         )

@@ -8,7 +8,7 @@ from dashboard import data, ui
 source, filters = ui.start_page("NHS workforce cuts: the corpus")
 counts = data.overview(source, *filters.args())
 
-columns = st.columns(4)
+columns = st.columns([1, 1, 1, 3])  # the date range needs room: "2010-07-12 → 2025-05-20"
 columns[0].metric("Documents", f"{counts['documents']:,}")
 columns[1].metric("Figures extracted", f"{counts['figures']:,}")
 columns[2].metric("Claims", f"{counts['claims']:,}")
@@ -27,7 +27,7 @@ with left:
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Year published"),
-            y=alt.Y("sum(documents):Q", title="Documents", axis=alt.Axis(format=",d")),
+            y=alt.Y("sum(documents):Q", title="Documents", axis=ui.COUNT_AXIS),
             color=alt.Color("kind:N", title="Kind"),
             tooltip=["year", "kind", alt.Tooltip("documents:Q", format=",")],
         ),
@@ -40,7 +40,7 @@ with right:
         alt.Chart(by_kind)
         .mark_bar()
         .encode(
-            x=alt.X("documents:Q", title="Documents", axis=alt.Axis(format=",d")),
+            x=alt.X("documents:Q", title="Documents", axis=ui.COUNT_AXIS),
             y=alt.Y("kind:N", title=None, sort="-x"),
             color=alt.Color("kind:N", legend=None),
             tooltip=["kind", alt.Tooltip("documents:Q", format=",")],
@@ -58,7 +58,7 @@ def top_chart(frame, what: str) -> None:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("documents:Q", title="Documents naming it", axis=alt.Axis(format=",d")),
+            x=alt.X("documents:Q", title="Documents naming it", axis=ui.COUNT_AXIS),
             y=alt.Y("name:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
             tooltip=["name", alt.Tooltip("documents:Q", format=","), "mentions"],
         ),

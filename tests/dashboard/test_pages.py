@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -43,6 +44,25 @@ def test_overview_counts_documents_figures_and_names():
     assert organisations.iloc[0]["documents"] == 4
     schemes = at.dataframe[1].value
     assert "Mutually Agreed Resignation Scheme" in list(schemes["name"])
+
+
+def count_axes(at: AppTest) -> list[dict]:
+    """The axes of every chart on the page that count documents or figures."""
+    axes = []
+    for chart in at.get("vega_lite_chart"):
+        for channel in json.loads(chart.proto.spec)["encoding"].values():
+            title = (channel.get("title") if isinstance(channel, dict) else None) or ""
+            if title.startswith(("Documents", "Figures")):
+                axes.append(channel["axis"])
+    return axes
+
+
+@pytest.mark.parametrize(("page", "charts"), [("overview", 4), ("figures", 1)])
+def test_count_axes_have_whole_number_ticks_with_separators(page, charts):
+    """Six documents must not read "0 0 0 1 1 1 2 2" along the axis."""
+    axes = count_axes(run_page(page))
+    assert len(axes) == charts
+    assert all(axis["format"] == ",d" and axis["tickMinStep"] == 1 for axis in axes)
 
 
 def test_overview_filters_by_kind_and_keeps_the_choice():
