@@ -407,25 +407,34 @@ def add_framings(conn: sqlite3.Connection, rng: random.Random) -> None:
 # --- the pages: what each waits for, and the corpus.queries calls it makes ---------------
 
 
+# The n-th chart on a page once Vega has drawn it (its canvas or SVG), counting from 0.
+def drawn_chart(n: int) -> str:
+    return f".vega-embed > :is(canvas, svg) >> nth={n}"
+
+
 PAGES = {
     # name: (URL path, the text of its last section, what it draws after that text)
-    "overview": ("/", "Most named schemes", '[data-testid="stDataFrame"] >> nth=1'),
+    "overview": (
+        "/",
+        "Most named schemes",
+        ('[data-testid="stDataFrame"] >> nth=1', drawn_chart(3)),
+    ),
     "claims": ("/claims", "Type words to find the sentences", None),
     "documents": ("/documents", "Open a document", None),
     "figures": (
         "/figures",
         "Repeated across documents",
-        '[data-testid="stExpander"], :text("No figure (the same value")',
+        ('[data-testid="stExpander"], :text("No figure (the same value")', drawn_chart(0)),
     ),
     "framings": (
         "/framings",
         "Partnership–opposition balance over time",
-        '[data-testid="stDataFrame"], :text("No dated framed paragraphs")',
+        ('[data-testid="stDownloadButton"], :text("No dated framed paragraphs")', drawn_chart(1)),
     ),
 }
 # Streamlit alone: one small chart and a table, timed as a page is (see floor()).
 FLOOR_PAGE = Path(__file__).with_name("dashboard_floor.py")
-FLOOR_SHOWN = ("Last section", '[data-testid="stDataFrame"]')
+FLOOR_SHOWN = ("Last section", ('[data-testid="stDataFrame"]', drawn_chart(0)))
 # name: (its link in the sidebar's navigation, its title), for moving between pages in the app
 NAVIGATION = {
     "overview": ("Overview", "NHS workforce cuts: the corpus"),

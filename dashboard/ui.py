@@ -193,3 +193,20 @@ def frame_badge(frame: dict | None) -> str:
         return ""
     label = frame["label"]
     return f'<span class="nc-frame nc-{label}" title="score {frame["score"]:+.2f}">{label}</span> '
+
+
+def markdown_table(header: list[str], rows: list[list], numeric: int = 0) -> str:
+    """A markdown table; its last `numeric` columns right-aligned.
+
+    Small tables are drawn this way rather than with st.dataframe or st.table: either loads
+    and draws a data grid beside Vega's scripts, which made a first visit to a page with
+    charts 0.3-0.45 s slower to draw (bench/bench_dashboard.py).
+    """
+
+    def cell(value) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    align = ["---"] * (len(header) - numeric) + ["--:"] * numeric
+    lines = ["| " + " | ".join(map(cell, header)) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
+    return "\n".join(lines)

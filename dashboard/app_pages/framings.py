@@ -10,6 +10,21 @@ FRAME_COLOURS = alt.Scale(
     domain=["partnership", "neutral", "opposition"], range=["#0f766e", "#9ca3af", "#b91c1c"]
 )
 
+
+def balance_table(balance) -> str:
+    """Mean framing and paragraphs per year (rows) and group (columns), as a markdown table."""
+    counted = balance.assign(
+        paragraphs=balance["partnership"] + balance["opposition"] + balance["neutral"]
+    )
+    groups = list(dict.fromkeys(counted["group"]))
+    cells = {(row.year, row.group): f"{row.mean_score:+.2f} ({row.paragraphs:,})"
+             for row in counted.itertuples()}  # fmt: skip
+    rows = [[year, *(cells.get((year, group), "") for group in groups)]
+            for year in dict.fromkeys(counted["year"])]  # fmt: skip
+    table = ui.markdown_table(["Year", *groups], rows, numeric=len(groups))
+    return "Mean framing by year (paragraphs in brackets):\n\n" + table
+
+
 source, filters = ui.start_page("Framings")
 
 if not data.has_frames(source):
@@ -122,4 +137,10 @@ else:
         ),
         width="stretch",
     )
-    st.dataframe(balance, hide_index=True, width="stretch")
+    st.markdown(balance_table(balance))
+    st.download_button(
+        "Download the balance (CSV)",
+        balance.to_csv(index=False),
+        file_name=f"framing-balance-by-{by}.csv",
+        mime="text/csv",
+    )

@@ -64,7 +64,8 @@ def top_chart(frame, what: str) -> None:
         ),
         width="stretch",
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    rows = [[row.name, f"{row.documents:,}", f"{row.mentions:,}"] for row in frame.itertuples()]
+    st.markdown(ui.markdown_table(["Name", "Documents", "Mentions"], rows, numeric=2))
 
 
 left, right = st.columns(2)

@@ -160,7 +160,8 @@ def test_framings_page_maps_the_paragraphs(server, page, framed_db):
     assert clusters > 0
     expanders = page.locator('[data-testid="stExpander"]')
     expect(expanders.filter(has_text="paragraphs · mean framing")).to_have_count(clusters)
-    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)  # the balance table
+    expect(page.get_by_text("Mean framing by year")).to_be_visible()  # the balance table
+    expect(page.get_by_role("button", name="Download the balance (CSV)")).to_be_visible()
     screenshot(page, "framings")
 
 

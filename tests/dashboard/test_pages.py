@@ -39,11 +39,30 @@ def test_overview_counts_documents_figures_and_names():
     assert metrics["Documents"] == "6"
     assert metrics["Figures extracted"] == "12"
     assert metrics["Published"] == "2010-07-12 → 2025-05-20"
-    organisations = at.dataframe[0].value
-    assert organisations.iloc[0]["name"] == "UNISON"
-    assert organisations.iloc[0]["documents"] == 4
-    schemes = at.dataframe[1].value
-    assert "Mutually Agreed Resignation Scheme" in list(schemes["name"])
+    organisations, schemes = markdown_tables(at, "Name")
+    assert organisations[0][:2] == ["UNISON", "4"]
+    assert "Mutually Agreed Resignation Scheme" in [row[0] for row in schemes]
+
+
+def markdown_tables(at: AppTest, first_header: str) -> list[list[list[str]]]:
+    """The rows (cells as shown) of each markdown table whose first column is `first_header`."""
+    tables = []
+    for element in at.markdown:
+        lines = element.value.split("\n")
+        start = next(
+            (i for i, line in enumerate(lines) if line.startswith(f"| {first_header} |")), None
+        )
+        if start is not None:
+            rows = lines[start + 2 :]
+            tables.append([[c.strip() for c in row.strip("|").split(" | ")] for row in rows])
+    return tables
+
+
+def test_markdown_tables_escape_pipes_and_align_numbers():
+    from dashboard.ui import markdown_table
+
+    table = markdown_table(["Name", "Documents"], [["A | B", "1,204"]], numeric=1)
+    assert table.split("\n") == ["| Name | Documents |", "|---|--:|", "| A \\| B | 1,204 |"]
 
 
 def count_axes(at: AppTest) -> list[dict]:
@@ -354,14 +373,17 @@ def test_framings_page_maps_paragraphs_lists_clusters_and_balance(framed_db):
         "cuts · staff · jobs · 6 paragraphs · mean framing -0.40"
     )
     assert "**Terms:** cuts, staff, jobs" in at.expander[0].markdown[0].value
-    balance = at.dataframe[0].value
-    assert set(balance["group"]) == {"news", "union", "government", "campaign"}
+    [balance] = markdown_tables(at, "Year")
+    header = next(m.value for m in at.markdown if "| Year |" in m.value).split("\n")[2]
+    assert set(header.strip("| ").split(" | ")[1:]) == {"news", "union", "government", "campaign"}
+    assert all(cell == "" or cell[0] in "+-" for row in balance for cell in row[1:])
+    assert at.get("download_button")[0].proto.label == "Download the balance (CSV)"
     from dashboard import data
 
     placed = data.frame_map(data.Source(str(framed_db), 0))
     assert placed[["x", "y"]].notna().all().all()  # every paragraph has an embedding
     at.radio(key="frame_by").set_value("organisation").run()
-    assert "UNISON" in set(at.dataframe[0].value["group"])
+    assert "| UNISON |" in next(m.value for m in at.markdown if "| Year |" in m.value)
 
 
 def test_documents_page_shows_the_framing_of_each_paragraph(framed_db):
