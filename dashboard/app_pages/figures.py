@@ -108,28 +108,44 @@ elif repeated_total > len(repeated):
         f"{repeated_total:,} figures (a value and unit) appear in more than one document; "
         f"the {len(repeated)} found in the most documents are shown."
     )
-for group in repeated:
+# One table of the repeated figures and one of the chosen figure's appearances: a table of
+# appearances in each of 20 expanders drew 20 data grids, and the page took 0.3 s longer.
+amounts = {id(group): ui.format_value(group["value"], group["unit"]) for group in repeated}
+rows = [
+    [
+        amounts[id(group)],
+        " / ".join(group["texts"]),
+        f"{group['documents']:,}",
+        group["first"]["published"] or "undated",
+        group["first"]["source"],
+        group["first"]["title"] or group["first"]["doc_id"],
+    ]
+    for group in repeated
+]
+if repeated:
+    header = ["Figure", "As written", "Documents", "First", "Source", "First title"]
+    st.markdown(ui.markdown_table(header, rows))
+    group = st.selectbox(
+        "Where was it repeated?",
+        repeated,
+        format_func=lambda g: f"{amounts[id(g)]} ({' / '.join(g['texts'])})",
+        key="figure_repeated",
+    )
     first = group["first"]
-    amount = ui.format_value(group["value"], group["unit"])
-    with st.expander(
-        f"{amount} ({' / '.join(group['texts'])}) in {group['documents']:,} documents, "
-        f"first {first['published'] or 'undated'}",
-        expanded=group is repeated[0],
-    ):
-        st.markdown(
-            f"**First appearance:** {first['published'] or 'undated'} · {first['source']} · "
-            f"{first['title'] or first['doc_id']}"
-            + (f" · [original]({first['url']})" if first["url"] else "")
-        )
-        listed = group["appearances"][1:]
-        more = group["documents"] - 1 - len(listed)
-        st.markdown(
-            "**Repeated in:**"
-            + (f" the first {len(listed):,} of {group['documents'] - 1:,}" if more else "")
-        )
-        st.dataframe(
-            pd.DataFrame(listed)[["published", "source", "title", "text", "url"]],
-            hide_index=True,
-            width="stretch",
-            column_config={"url": st.column_config.LinkColumn("url")},
-        )
+    st.markdown(
+        f"**First appearance:** {first['published'] or 'undated'} · {first['source']} · "
+        f"{first['title'] or first['doc_id']}"
+        + (f" · [original]({first['url']})" if first["url"] else "")
+    )
+    listed = group["appearances"][1:]
+    more = group["documents"] - 1 - len(listed)
+    st.markdown(
+        "**Repeated in:**"
+        + (f" the first {len(listed):,} of {group['documents'] - 1:,}" if more else "")
+    )
+    st.dataframe(
+        pd.DataFrame(listed)[["published", "source", "title", "text", "url"]],
+        hide_index=True,
+        width="stretch",
+        column_config={"url": st.column_config.LinkColumn("url")},
+    )
