@@ -1,6 +1,7 @@
 """What every page shares: the corpus check, the sidebar filters, highlighting and units."""
 
 import html
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -195,6 +196,9 @@ def frame_badge(frame: dict | None) -> str:
     return f'<span class="nc-frame nc-{label}" title="score {frame["score"]:+.2f}">{label}</span> '
 
 
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>$|~]")
+
+
 def markdown_table(header: list[str], rows: list[list], numeric: int = 0) -> str:
     """A markdown table; its last `numeric` columns right-aligned.
 
@@ -204,7 +208,8 @@ def markdown_table(header: list[str], rows: list[list], numeric: int = 0) -> str
     """
 
     def cell(value) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+        # A title from the web may hold "*", "_", "[", "$" (Streamlit's maths) or "|".
+        return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(value)).replace("\n", " ")
 
     align = ["---"] * (len(header) - numeric) + ["--:"] * numeric
     lines = ["| " + " | ".join(map(cell, header)) + " |", "|" + "|".join(align) + "|"]

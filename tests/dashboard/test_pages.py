@@ -61,8 +61,12 @@ def markdown_tables(at: AppTest, first_header: str) -> list[list[list[str]]]:
 def test_markdown_tables_escape_pipes_and_align_numbers():
     from dashboard.ui import markdown_table
 
-    table = markdown_table(["Name", "Documents"], [["A | B", "1,204"]], numeric=1)
-    assert table.split("\n") == ["| Name | Documents |", "|---|--:|", "| A \\| B | 1,204 |"]
+    table = markdown_table(["Name", "Documents"], [["A | B *c* $5", "1,204"]], numeric=1)
+    assert table.split("\n") == [
+        "| Name | Documents |",
+        "|---|--:|",
+        "| A \\| B \\*c\\* \\$5 | 1,204 |",
+    ]
 
 
 def count_axes(at: AppTest) -> list[dict]:
