@@ -217,8 +217,7 @@ _SCALED_FRACTION = re.compile(r"(.+?)\s+(?:of\s+)?a\s+(thousand|million|billion)
 def _scaled_fraction_value(text: str, words: FigureWords) -> Decimal | None:
     """ "a quarter of a million" → 250000; "half a billion" → 500000000."""
     fraction, scale = _SCALED_FRACTION.match(text).groups()
-    phrase = " ".join(re.split(r"[\s-]+", fraction.lower()))
-    share = words.fraction_words.get(phrase, words.fraction_words.get(phrase.replace(" ", "-")))
+    share = _fraction_percent(_fraction_phrase(fraction), words)
     return None if share is None else Decimal(str(share)) / 100 * words.scales[scale.lower()]
 
 
@@ -470,8 +469,7 @@ _COMPARATIVES = ("more", "fewer", "less", "higher", "lower", "bigger", "smaller"
 def _fraction(doc, span, text, words, make) -> Figure | None:
     """ "half of all staff" is 50 percent; "the second half of the year" and "a third round"
     are not proportions."""
-    phrase = " ".join(re.split(r"[\s-]+", text.lower()))  # "two-fifths" is "two fifths"
-    phrase = re.sub(r"^another ", "a ", phrase)  # "another quarter of them"
+    phrase = _fraction_phrase(text)
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     if before in _ORDINAL_CONTEXT or after in ("-", "time", "term", "year", "hour", "day"):
@@ -487,8 +485,17 @@ def _fraction(doc, span, text, words, make) -> Figure | None:
         and not acts
     ):
         return None
-    value = words.fraction_words.get(phrase, words.fraction_words.get(phrase.replace(" ", "-")))
-    return make(Decimal(str(value)), "percent")
+    return make(Decimal(str(_fraction_percent(phrase, words))), "percent")
+
+
+def _fraction_phrase(text: str) -> str:
+    """A proportion word as the fraction list spells it: "two fifths", "a quarter"."""
+    phrase = " ".join(re.split(r"[\s-]+", text.lower()))  # "two-fifths" is "two fifths"
+    return re.sub(r"^another ", "a ", phrase)  # "another quarter of them"
+
+
+def _fraction_percent(phrase: str, words: FigureWords) -> float | None:
+    return words.fraction_words.get(phrase, words.fraction_words.get(phrase.replace(" ", "-")))
 
 
 def _in_title(doc: Doc, span: Span) -> bool:

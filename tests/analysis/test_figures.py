@@ -709,6 +709,8 @@ def test_tables_typed_as_label_colon_values_take_their_units(nlp):
          [("a quarter of a million", 250000, "people", "count")]),
         ("Half a million pounds was spent on consultants.",
          [("Half a million", 500000, "GBP", "money")]),
+        ("It has hired another quarter of a million staff.",
+         [("another quarter of a million", 250000, "people", "count")]),
         # "whole-time equivalent" after the number counts people, even before "(WTE)".
         ("The plan assumes a net reduction of 262 whole-time equivalent (WTE) posts.",
          [("262", 262, "people", "count")]),
