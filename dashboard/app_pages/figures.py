@@ -110,10 +110,15 @@ elif repeated_total > len(repeated):
     )
 # One table of the repeated figures and one of the chosen figure's appearances: a table of
 # appearances in each of 20 expanders drew 20 data grids, and the page took 0.3 s longer.
-amounts = {id(group): ui.format_value(group["value"], group["unit"]) for group in repeated}
+
+
+def amount(group: dict) -> str:
+    return ui.format_value(group["value"], group["unit"])
+
+
 rows = [
     [
-        amounts[id(group)],
+        amount(group),
         " / ".join(group["texts"]),
         f"{group['documents']:,}",
         group["first"]["published"] or "undated",
@@ -128,7 +133,7 @@ if repeated:
     group = st.selectbox(
         "Where was it repeated?",
         repeated,
-        format_func=lambda g: f"{amounts[id(g)]} ({' / '.join(g['texts'])})",
+        format_func=lambda g: f"{amount(g)} ({' / '.join(g['texts'])})",
         key="figure_repeated",
     )
     first = group["first"]

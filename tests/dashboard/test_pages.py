@@ -39,13 +39,18 @@ def test_overview_counts_documents_figures_and_names():
     assert metrics["Documents"] == "6"
     assert metrics["Figures extracted"] == "12"
     assert metrics["Published"] == "2010-07-12 → 2025-05-20"
-    organisations, schemes = markdown_tables(at, "Name")
+    (_, organisations), (_, schemes) = markdown_tables(at, "Name")
     assert organisations[0][:2] == ["UNISON", "4"]
     assert "Mutually Agreed Resignation Scheme" in [row[0] for row in schemes]
 
 
-def markdown_tables(at: AppTest, first_header: str) -> list[list[list[str]]]:
-    """The rows (cells as shown) of each markdown table whose first column is `first_header`."""
+def markdown_tables(at: AppTest, first_header: str) -> list[tuple[list[str], list[list[str]]]]:
+    """(header, rows), cells as shown, of each markdown table whose first column is
+    `first_header`."""
+
+    def cells(line: str) -> list[str]:
+        return [cell.strip() for cell in line.strip("|").split(" | ")]
+
     tables = []
     for element in at.markdown:
         lines = element.value.split("\n")
@@ -53,8 +58,7 @@ def markdown_tables(at: AppTest, first_header: str) -> list[list[list[str]]]:
             (i for i, line in enumerate(lines) if line.startswith(f"| {first_header} |")), None
         )
         if start is not None:
-            rows = lines[start + 2 :]
-            tables.append([[c.strip() for c in row.strip("|").split(" | ")] for row in rows])
+            tables.append((cells(lines[start]), [cells(row) for row in lines[start + 2 :]]))
     return tables
 
 
@@ -269,7 +273,7 @@ def test_figures_page_lists_filters_and_groups_repeats():
     assert "£20,000,000,000" in list(table["amount"])
     assert "9,000 people" in list(table["amount"])
     # £20 billion: first in 2010, repeated in 2011 and 2025.
-    [repeated] = markdown_tables(at, "Figure")
+    [(_, repeated)] = markdown_tables(at, "Figure")
     assert repeated[0][:4] == ["£20,000,000,000", "£20 billion", "3", "2010-07-12"]
     assert at.selectbox(key="figure_repeated").value["value"] == 20_000_000_000
     assert "Health service told to find savings" in markdown(at)
@@ -376,9 +380,8 @@ def test_framings_page_maps_paragraphs_lists_clusters_and_balance(framed_db):
         "cuts · staff · jobs · 6 paragraphs · mean framing -0.40"
     )
     assert "**Terms:** cuts, staff, jobs" in at.expander[0].markdown[0].value
-    [balance] = markdown_tables(at, "Year")
-    header = next(m.value for m in at.markdown if "| Year |" in m.value).split("\n")[2]
-    assert set(header.strip("| ").split(" | ")[1:]) == {"news", "union", "government", "campaign"}
+    [(header, balance)] = markdown_tables(at, "Year")
+    assert set(header[1:]) == {"news", "union", "government", "campaign"}
     assert all(cell == "" or cell[0] in "+-" for row in balance for cell in row[1:])
     assert at.get("download_button")[0].proto.label == "Download the balance (CSV)"
     from dashboard import data
@@ -386,7 +389,8 @@ def test_framings_page_maps_paragraphs_lists_clusters_and_balance(framed_db):
     placed = data.frame_map(data.Source(str(framed_db), 0))
     assert placed[["x", "y"]].notna().all().all()  # every paragraph has an embedding
     at.radio(key="frame_by").set_value("organisation").run()
-    assert "| UNISON |" in next(m.value for m in at.markdown if "| Year |" in m.value)
+    [(header, _)] = markdown_tables(at, "Year")
+    assert "UNISON" in header
 
 
 def test_documents_page_shows_the_framing_of_each_paragraph(framed_db):
