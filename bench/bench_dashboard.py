@@ -570,7 +570,7 @@ def browse(url: str, rounds: int) -> tuple[dict, dict, dict]:
     return pages, titles, searches
 
 
-def drawn(page, url: str, text: str, then: str | None = None) -> float:
+def drawn(page, url: str, text: str, then: str | tuple[str, ...] | None = None) -> float:
     """Seconds from opening `url` in `page` until it is drawn (see settle)."""
     started = time.perf_counter()
     page.goto(url)
