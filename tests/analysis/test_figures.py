@@ -10,6 +10,13 @@ def figures_of(nlp, text: str) -> list[tuple]:
     return [(f["text"], f["value"], f["unit"], f["kind"]) for f in doc._.nhs_figures]
 
 
+def document_figures(nlp, text: str) -> list[tuple]:
+    """(text, value, unit) of each figure of a whole document, read as `nhscuts extract`
+    reads one: paragraph by paragraph, tables given their units."""
+    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", text)]))
+    return [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -164,9 +171,7 @@ Registered nursing     2,412     2,376
 
 
 def test_table_cells_take_their_column_unit(nlp):
-    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", BOARD_PAPER)]))
-    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
-    assert found == [
+    assert document_figures(nlp, BOARD_PAPER) == [
         ("352.4", 352400000, "GBP"),
         ("181.1", 181100000, "GBP"),
         ("2.1", 2.1, "percent"),
@@ -191,9 +196,7 @@ Year    | Compulsory | Voluntary
 def test_change_columns_band_columns_and_zeros_in_tables(nlp):
     """ "Reduction" takes the unit of the WTE columns beside it, a "Band" column holds labels,
     a zero counts nothing, and a caption naming leavers makes its cells people."""
-    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", WORKFORCE_TABLE)]))
-    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
-    assert found == [
+    assert document_figures(nlp, WORKFORCE_TABLE) == [
         ("902.6", 902.6, "people"),
         ("851.9", 851.9, "people"),
         ("50.7", 50.7, "people"),
@@ -219,9 +222,7 @@ Medicine | 2,100  | 1,780
 
 
 def test_row_labels_and_thousands_captions_give_units(nlp):
-    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", ROW_UNITS)]))
-    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
-    assert found == [
+    assert document_figures(nlp, ROW_UNITS) == [
         ("1.9", 1900000, "GBP"),
         ("2.6", 2600000, "GBP"),
         ("85", 85, "people"),
@@ -294,9 +295,7 @@ Rank | Trust | Agency as % of pay
 
 
 def test_list_headings_give_units_and_rank_columns_are_labels(nlp):
-    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", LISTS_AND_RANKS)]))
-    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
-    assert found == [
+    assert document_figures(nlp, LISTS_AND_RANKS) == [
         ("1,032", 1032, "people"),
         ("9", 9, "people"),
         ("702", 702, "people"),
@@ -374,9 +373,7 @@ Total resource cost (£000) | 142 | 166 | 308"""
 
 
 def test_captions_in_the_block_year_headers_and_money_rows_under_people(nlp):
-    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", CAPTION_IN_BLOCK)]))
-    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
-    assert found == [
+    assert document_figures(nlp, CAPTION_IN_BLOCK) == [
         ("96.4", 96.4, "people"),
         ("80.0", 80, "people"),
         ("520.9", 520.9, "people"),
@@ -461,9 +458,7 @@ Nursing | 1,640.2 | 1,618.5"""
 
 
 def test_money_headers_take_the_caption_scale_and_budget_wte_counts_people(nlp):
-    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", MONEY_HEADERS)]))
-    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
-    assert found == [
+    assert document_figures(nlp, MONEY_HEADERS) == [
         ("98,500", 98500000, "GBP"),
         ("57.2", 57200, "GBP"),
         ("1,640.2", 1640.2, "people"),
@@ -591,9 +586,7 @@ Table 2.2 Pay bill (£m) 2023/24 2024/25 Variance Substantive 268.4 266.9 (1.5) 
 
 def test_numbered_captions_give_units_to_tables_in_pdf_text(nlp):
     """pypdf's text: no blank lines, cells one space apart, rows run together."""
-    [(_, result)] = list(extract_texts(nlp, [TextToExtract("pdf", PDF_TEXT)]))
-    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
-    assert found == [
+    assert document_figures(nlp, PDF_TEXT) == [
         ("702.8", 702.8, "people"),
         ("698.8", 698.8, "people"),
         ("4.0", 4, "people"),
@@ -687,9 +680,7 @@ Venue: Room 2"""
 
 
 def test_tables_typed_as_label_colon_values_take_their_units(nlp):
-    [(_, result)] = list(extract_texts(nlp, [TextToExtract("paper", COLON_TABLES)]))
-    found = [(f["text"], f["value"], f["unit"]) for f in result["figures"]]
-    assert found == [
+    assert document_figures(nlp, COLON_TABLES) == [
         ("4,900", 4900000, "GBP"),
         ("3,650", 3650000, "GBP"),
         ("12,500", 12500000, "GBP"),
