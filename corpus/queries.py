@@ -915,25 +915,32 @@ def _first_appearances(
 
 def frame_paragraphs(
     corpus: Corpus, filters: SearchFilters | None = None, limit: int = 5000
-) -> list[dict]:
-    """Framed paragraphs with their text, label, score, cluster and embedding (if stored).
+) -> tuple[int, list[dict]]:
+    """(how many framed paragraphs match, at most `limit` of them with their text, label,
+    score and cluster: the same ones on every call).
 
-    `vector` is the stored embedding blob (float32, little-endian) or None; `text_hash`
-    ties a paragraph to it, so the caller passes the paragraphs' hashes in `hashes`.
+    The choice is by a hash of the paragraph's id, as in `figure_sample`, so that a map of
+    a large corpus spreads over all of it rather than showing its oldest paragraphs.
     """
-    where, params = _document_conditions(filters)
+    within, params = _in_documents("f.doc_id", filters)
+    frames = f"paragraph_frames f WHERE {within}"
+    total = corpus.conn.execute(f"SELECT count(*) FROM {frames}", params).fetchone()[0]
     cursor = corpus.conn.execute(
-        f"""SELECT f.paragraph_id, f.doc_id, f.label, f.score, f.cluster, p.text,
+        f"""WITH chosen AS (
+                SELECT f.paragraph_id FROM {frames}
+                ORDER BY (f.paragraph_id * 2654435761) % 4294967296 LIMIT :limit
+            )
+            SELECT f.paragraph_id, f.doc_id, f.label, f.score, f.cluster, p.text,
                    d.published, d.kind, d.source, d.title
-            FROM paragraph_frames f
+            FROM chosen
+            JOIN paragraph_frames f ON f.paragraph_id = chosen.paragraph_id
             JOIN paragraphs p ON p.id = f.paragraph_id
             JOIN documents d ON d.id = f.doc_id
-            WHERE {where}
-            ORDER BY f.paragraph_id LIMIT :limit""",
+            ORDER BY f.paragraph_id""",
         {**params, "limit": limit},
     )
     columns = [column[0] for column in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor]
+    return total, [dict(zip(columns, row, strict=True)) for row in cursor]
 
 
 def embedding_vectors(corpus: Corpus, text_hashes: list[str]) -> dict[str, tuple[int, bytes]]:

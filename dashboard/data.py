@@ -216,6 +216,7 @@ def document(source: Source, doc_id: str) -> dict | None:
 # 0.4 s more to draw than 200 (and all 280,000 figures of a large corpus stalled it).
 DOCUMENT_PAGE_SIZE = 100
 FIGURE_PAGE_SIZE = 100
+FRAME_MAP_SIZE = 5000  # paragraphs on the framings map: more draw too slowly to hover
 FIGURE_COLUMNS = [
     "id", "text", "value", "unit", "kind", "counts", "doc_id", "paragraph", "published",
     "title", "doc_kind", "source", "url", "sentence",
@@ -302,12 +303,15 @@ def has_frames(source: Source) -> bool:
 
 
 @st.cache_data(ttl=TTL_S, max_entries=20, show_spinner=False)  # 5,000 paragraphs each
-def frame_map(source: Source, kind=None, since=None, until=None, limit: int = 5000) -> pd.DataFrame:
-    """Framed paragraphs with x, y: their embeddings projected on two principal components.
+def frame_map(
+    source: Source, kind=None, since=None, until=None, limit: int = FRAME_MAP_SIZE
+) -> tuple[int, pd.DataFrame]:
+    """(how many framed paragraphs match, at most `limit` of them, chosen evenly, with x, y:
+    their embeddings projected on two principal components).
 
     x and y are missing (NaN) when no embedding of the paragraph is stored.
     """
-    rows = _read(source.path, queries.frame_paragraphs, _filters(kind, since, until), limit)
+    total, rows = _read(source.path, queries.frame_paragraphs, _filters(kind, since, until), limit)
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -317,7 +321,7 @@ def frame_map(source: Source, kind=None, since=None, until=None, limit: int = 50
     )  # fmt: skip
     frame["x"], frame["y"] = np.nan, np.nan
     if frame.empty:
-        return frame
+        return total, frame
     hashes = [text_hash(text) for text in frame["text"]]
     vectors = _read(source.path, queries.embedding_vectors, sorted(set(hashes)))
     have = [i for i, key in enumerate(hashes) if key in vectors]
@@ -338,7 +342,7 @@ def frame_map(source: Source, kind=None, since=None, until=None, limit: int = 50
     frame["cluster"] = frame["cluster"].map(
         lambda value: "outlier" if pd.isna(value) else f"cluster {int(value)}"
     )
-    return frame
+    return total, frame
 
 
 @st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)

@@ -2,6 +2,7 @@
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import altair as alt
@@ -113,6 +114,16 @@ def keep_in_url(shown: dict[str, str]) -> None:
             st.query_params[param] = value
         elif param in st.query_params:
             del st.query_params[param]
+
+
+def show_views(views: dict[str, Callable[[], None]]) -> None:
+    """One tab per view, and only the open one runs and is drawn: a first visit costs one
+    view, not all. The open view is kept in the URL (?view=Over+time), so it can be shared."""
+    tabs = st.tabs(list(views), key="view", bind="query-params")
+    for tab, draw in zip(tabs, views.values(), strict=True):
+        with tab:
+            if tab.open:
+                draw()
 
 
 def sidebar_filters(source: data.Source) -> Filters:

@@ -1,5 +1,5 @@
 """Framings: a 2-D map of paragraph embeddings, the clusters, and the partnership–opposition
-balance over time. Filled by `nhscuts embed` and `nhscuts frames`."""
+balance over time, each in its own tab. Filled by `nhscuts embed` and `nhscuts frames`."""
 
 import altair as alt
 import streamlit as st
@@ -35,32 +35,36 @@ if not data.has_frames(source):
     st.code(f"nhscuts embed --db {source.path}\nnhscuts frames --db {source.path}", language="bash")
     st.stop()
 
-paragraphs = data.frame_map(source, *filters.args())
-st.markdown(f"**{len(paragraphs):,} framed paragraphs**")
-if paragraphs.empty:
-    st.info("No framed paragraph matches the filters in the sidebar.")
-    st.stop()
 
-st.subheader("Map of paragraphs")
-colour_by = st.radio("Colour by", ["framing", "cluster"], horizontal=True, key="frame_colour")
-# Only what the chart draws and its tooltip shows: the chart carries its data to the browser,
-# and with each paragraph's excerpt and title in it a 5,000-point map took the page 0.3-0.9 s
-# longer to draw. A click on a point shows its whole paragraph below the map instead.
-placed = paragraphs.dropna(subset=["x", "y"])
-if placed.empty:
-    st.caption("No embeddings are stored for these paragraphs: run `nhscuts embed`.")
-else:
+def draw_map() -> None:
+    """The paragraphs on two principal components of their embeddings; a click reads one."""
+    total, paragraphs = data.frame_map(source, *filters.args(), limit=data.FRAME_MAP_SIZE)
+    if paragraphs.empty:
+        st.info("No framed paragraph matches the filters in the sidebar.")
+        return
+    placed = paragraphs.dropna(subset=["x", "y"])
+    st.markdown(
+        f"**{total:,} framed paragraphs**"
+        + (f" ({len(placed):,} of them mapped, chosen evenly)" if len(placed) < total else "")
+    )
+    if placed.empty:
+        st.caption("No embeddings are stored for these paragraphs: run `nhscuts embed`.")
+        return
+    colour_by = st.radio("Colour by", ["framing", "cluster"], horizontal=True, key="frame_colour")
     colour = (
         alt.Color("label:N", title="Framing", scale=FRAME_COLOURS)
         if colour_by == "framing"
         else alt.Color("cluster:N", title="Cluster")
     )
     clicked = alt.selection_point(name="paragraph", fields=["row"], on="click")
+    # Only what the chart draws and its tooltip shows: the chart carries its data to the
+    # browser, and each paragraph's excerpt and title in it cost the page 0.3-0.9 s.
+    mapped = placed[["x", "y", "label", "score", "cluster", "published"]].assign(row=placed.index)
     event = st.altair_chart(
-        alt.Chart(
-            placed[["x", "y", "label", "score", "cluster", "published"]].assign(row=placed.index)
-        )
-        .mark_circle(size=60, opacity=0.75)
+        alt.Chart(mapped)
+        # No ARIA description per point: Vega builds one string for each of 5,000 points, a
+        # tenth of a second, and a screen reader cannot use 5,000 of them.
+        .mark_circle(size=60, opacity=0.75, aria=False)
         .encode(
             x=alt.X("x:Q", title="First principal component", axis=alt.Axis(labels=False)),
             y=alt.Y("y:Q", title="Second principal component", axis=alt.Axis(labels=False)),
@@ -89,58 +93,67 @@ else:
             "framing and date; click it to read the paragraph."
         )
 
-st.subheader("Clusters")
-clusters = data.frame_clusters(source)
-if not clusters:
-    st.caption("No clusters: too few paragraphs to cluster in the last `nhscuts frames` run.")
-for cluster in clusters:
-    with st.expander(
-        f"{cluster['label']} · {cluster['size']:,} paragraphs · mean framing "
-        f"{cluster['mean_score']:+.2f}"
-    ):
-        st.markdown("**Terms:** " + ", ".join(cluster["terms"]))
-        st.markdown(
-            f"partnership {cluster['partnership']:,} · opposition {cluster['opposition']:,} · "
-            f"neutral {cluster['neutral']:,}"
-        )
-        for text in cluster["representatives"]:
-            st.markdown(f"> {text}")
 
-st.subheader("Partnership–opposition balance over time")
-by = st.radio("Split by", ["kind", "organisation"], horizontal=True, key="frame_by")
-balance = data.frame_balance(source, *filters.args(), by)
-if balance.empty:
-    st.caption("No dated framed paragraphs.")
-else:
-    if by == "organisation":
-        top = balance.groupby("group")["partnership"].count().nlargest(8).index
-        balance = balance[balance["group"].isin(top)]
-    st.altair_chart(
-        alt.Chart(balance)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title="Year published"),
-            y=alt.Y(
-                "mean_score:Q",
-                title="Mean framing (+1 partnership, −1 opposition)",
-                scale=alt.Scale(domain=[-1, 1]),
+def draw_clusters() -> None:
+    """Each cluster: its terms, labels and representative paragraphs."""
+    clusters = data.frame_clusters(source)
+    if not clusters:
+        st.caption("No clusters: too few paragraphs to cluster in the last `nhscuts frames` run.")
+    for cluster in clusters:
+        with st.expander(
+            f"{cluster['label']} · {cluster['size']:,} paragraphs · mean framing "
+            f"{cluster['mean_score']:+.2f}"
+        ):
+            st.markdown("**Terms:** " + ", ".join(cluster["terms"]))
+            st.markdown(
+                f"partnership {cluster['partnership']:,} · opposition {cluster['opposition']:,} · "
+                f"neutral {cluster['neutral']:,}"
+            )
+            for text in cluster["representatives"]:
+                st.markdown(f"> {text}")
+
+
+def draw_balance() -> None:
+    """Mean framing per year, split by kind or organisation: a chart, a table, a CSV."""
+    by = st.radio("Split by", ["kind", "organisation"], horizontal=True, key="frame_by")
+    balance = data.frame_balance(source, *filters.args(), by)
+    if balance.empty:
+        st.caption("No dated framed paragraphs.")
+    else:
+        if by == "organisation":
+            top = balance.groupby("group")["partnership"].count().nlargest(8).index
+            balance = balance[balance["group"].isin(top)]
+        st.altair_chart(
+            alt.Chart(balance)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("year:O", title="Year published"),
+                y=alt.Y(
+                    "mean_score:Q",
+                    title="Mean framing (+1 partnership, −1 opposition)",
+                    scale=alt.Scale(domain=[-1, 1]),
+                ),
+                color=alt.Color("group:N", title=by.capitalize()),
+                tooltip=[
+                    "year",
+                    "group",
+                    "partnership",
+                    "opposition",
+                    "neutral",
+                    alt.Tooltip("mean_score:Q", format="+.2f"),
+                ],
             ),
-            color=alt.Color("group:N", title=by.capitalize()),
-            tooltip=[
-                "year",
-                "group",
-                "partnership",
-                "opposition",
-                "neutral",
-                alt.Tooltip("mean_score:Q", format="+.2f"),
-            ],
-        ),
-        width="stretch",
-    )
-    st.markdown(balance_table(balance))
-    st.download_button(
-        "Download the balance (CSV)",
-        balance.to_csv(index=False),
-        file_name=f"framing-balance-by-{by}.csv",
-        mime="text/csv",
-    )
+            width="stretch",
+        )
+        st.markdown(balance_table(balance))
+        st.download_button(
+            "Download the balance (CSV)",
+            balance.to_csv(index=False),
+            file_name=f"framing-balance-by-{by}.csv",
+            mime="text/csv",
+        )
+
+
+VIEWS = {"Map": draw_map, "Clusters": draw_clusters, "Balance over time": draw_balance}
+# The map and the balance chart drawn together took a first visit to 2.0-2.3 s.
+ui.show_views(VIEWS)

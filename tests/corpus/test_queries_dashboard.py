@@ -173,3 +173,19 @@ def test_overview_counts_follow_the_filters(extracted):
     news = queries.overview_counts(extracted, SearchFilters(kind="news"))
     assert (news["documents"], news["figures"], news["claims"]) == (2, 3, 3)
     assert {name for name, _, _ in news["organisations"]} == {"UNISON", "NHS England"}
+
+
+def test_frame_paragraphs_count_every_match_and_map_the_same_spread_sample(extracted):
+    conn = extracted.conn
+    with conn:
+        conn.execute(
+            "INSERT INTO paragraph_frames (paragraph_id, doc_id, label, score) "
+            "SELECT id, doc_id, 'neutral', 0.0 FROM paragraphs"
+        )
+    ids = [row[0] for row in conn.execute("SELECT id FROM paragraphs ORDER BY id")]
+    total, sample = queries.frame_paragraphs(extracted, limit=3)
+    assert (total, len(sample)) == (len(ids), 3)
+    assert queries.frame_paragraphs(extracted, limit=3) == (total, sample)
+    chosen = [row["paragraph_id"] for row in sample]
+    assert chosen != ids[:3]  # spread over the corpus, not its oldest paragraphs
+    assert queries.frame_paragraphs(extracted, SearchFilters(kind="news"), limit=3)[0] == 4

@@ -142,27 +142,48 @@ def test_open_a_document_from_a_claim(server, page):
     screenshot(page, "document")
 
 
-def test_figures_page_loads(server, page):
+def test_figures_page_opens_each_view_from_its_tab_and_keeps_it_in_the_url(server, page):
     page.goto(f"{server}/figures")
-    settle(page, "Repeated across documents")
+    settle(page, "oldest document first")
     expect(page.get_by_text("12 figures")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)
     screenshot(page, "figures")
 
+    page.get_by_role("tab", name="Over time").click()
+    settle(page, "Choose a unit to plot")
+    page.locator('[data-testid="stVegaLiteChart"]').locator("canvas, svg").first.wait_for()
+    assert "view=Over+time" in page.url
 
-def test_framings_page_maps_the_paragraphs(server, page, framed_db):
+    page.get_by_role("tab", name="Repeated across documents").click()
+    settle(page, "Repeated in:")
+    expect(page.get_by_text("First appearance:")).to_be_visible()
+    shared = page.url
+    assert "view=Repeated+across+documents" in shared
+    page.goto(shared)  # a shared link opens the same view
+    settle(page, "Repeated in:")
+
+
+def test_framings_page_maps_the_paragraphs_and_lists_clusters_and_balance(server, page, framed_db):
     with sqlite3.connect(framed_db) as conn:
         framed = conn.execute("SELECT count(*) FROM paragraph_frames").fetchone()[0]
         clusters = conn.execute("SELECT count(*) FROM frame_clusters").fetchone()[0]
     page.goto(f"{server}/framings")
-    settle(page, "Partnership–opposition balance over time")
+    settle(page, "click it to read the paragraph")
     expect(page.get_by_text(f"{framed} framed paragraphs")).to_be_visible()
     page.wait_for_selector("canvas, svg.marks", state="attached")  # the map, drawn
+    screenshot(page, "framings")
+
+    page.get_by_role("tab", name="Clusters").click()
+    settle(page, "paragraphs · mean framing")
     assert clusters > 0
     expanders = page.locator('[data-testid="stExpander"]')
     expect(expanders.filter(has_text="paragraphs · mean framing")).to_have_count(clusters)
-    expect(page.get_by_text("Mean framing by year")).to_be_visible()  # the balance table
+    assert "view=Clusters" in page.url
+
+    page.get_by_role("tab", name="Balance over time").click()
+    settle(page, "Mean framing by year")  # the balance table
     expect(page.get_by_role("button", name="Download the balance (CSV)")).to_be_visible()
-    screenshot(page, "framings")
+    screenshot(page, "framings-balance")
 
 
 # On a canvas (Streamlit draws charts of over 2,000 points on one): the centre of a red
@@ -197,8 +218,7 @@ def test_clicking_a_point_of_the_map_shows_its_paragraph(server, page, framed_db
             )
         }
     page.goto(f"{server}/framings")
-    settle(page, "Partnership–opposition balance over time")
-    expect(page.get_by_text("click it to read the paragraph")).to_be_visible()
+    settle(page, "click it to read the paragraph")
     map_ = page.locator('[data-testid="stVegaLiteChart"]').first
     map_.locator("canvas, svg.marks").first.wait_for()
     stance = ", ".join(f'.mark-symbol path[fill="{colour}"]' for colour in ("#b91c1c", "#0f766e"))

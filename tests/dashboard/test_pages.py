@@ -84,10 +84,12 @@ def count_axes(at: AppTest) -> list[dict]:
     return axes
 
 
-@pytest.mark.parametrize(("page", "charts"), [("overview", 4), ("figures", 1)])
-def test_count_axes_have_whole_number_ticks_with_separators(page, charts):
+@pytest.mark.parametrize(
+    ("page", "view", "charts"), [("overview", None, 4), ("figures", "Over time", 1)]
+)
+def test_count_axes_have_whole_number_ticks_with_separators(page, view, charts):
     """Six documents must not read "0 0 0 1 1 1 2 2" along the axis."""
-    axes = count_axes(run_page(page))
+    axes = count_axes(run_page(page, **({"view": view} if view else {})))
     assert len(axes) == charts
     assert all(axis["format"] == ",d" and axis["tickMinStep"] == 1 for axis in axes)
 
@@ -272,19 +274,36 @@ def test_figures_page_lists_filters_and_groups_repeats():
     table = at.dataframe[0].value
     assert "£20,000,000,000" in list(table["amount"])
     assert "9,000 people" in list(table["amount"])
-    # £20 billion: first in 2010, repeated in 2011 and 2025.
-    [(_, repeated)] = markdown_tables(at, "Figure")
-    assert repeated[0][:4] == ["£20,000,000,000", "£20 billion", "3", "2010-07-12"]
-    assert at.selectbox(key="figure_repeated").value["value"] == 20_000_000_000
-    assert "Health service told to find savings" in markdown(at)
-    repeats = at.dataframe[1].value
-    assert list(repeats["published"]) == ["2011-02-03", "2025-04-02"]
-
     at.selectbox(key="figure_unit").select("people").run()
     assert "**3 figures**" in markdown(at)
     at.selectbox(key="figure_org").select("University Hospitals Dorset NHS Foundation Trust").run()
     assert "**1 figures**" in markdown(at)
     assert list(at.dataframe[0].value["amount"]) == ["9,000 people"]
+
+
+def test_figures_page_opens_one_view_at_a_time_named_in_the_url():
+    at = run_page("figures")
+    assert [tab.label for tab in at.tabs] == [
+        "Every figure",
+        "Over time",
+        "Repeated across documents",
+    ]
+    # Only the open view is drawn: the table, without the chart or the repeats.
+    assert len(at.dataframe) == 1 and not at.get("vega_lite_chart")
+    assert not markdown_tables(at, "Figure")
+
+    at = run_page("figures", view="Over time")
+    assert len(at.get("vega_lite_chart")) == 1 and not at.dataframe
+
+    # £20 billion: first in 2010, repeated in 2011 and 2025.
+    at = run_page("figures", view="Repeated across documents")
+    [(_, repeated)] = markdown_tables(at, "Figure")
+    assert repeated[0][:4] == ["£20,000,000,000", "£20 billion", "3", "2010-07-12"]
+    assert at.selectbox(key="figure_repeated").value["value"] == 20_000_000_000
+    assert "Health service told to find savings" in markdown(at)
+    repeats = at.dataframe[0].value
+    assert list(repeats["published"]) == ["2011-02-03", "2025-04-02"]
+    assert not at.get("vega_lite_chart")
 
 
 def test_figures_table_is_paged_and_says_which_rows_it_shows(monkeypatch):
@@ -374,23 +393,46 @@ def framed_db(sample_db, tmp_path, use_db):
 def test_framings_page_maps_paragraphs_lists_clusters_and_balance(framed_db):
     at = run_page("framings")
     assert not at.info
+    assert [tab.label for tab in at.tabs] == ["Map", "Clusters", "Balance over time"]
     total = int(markdown(at).split("**")[1].split()[0])
     assert total > 10
+    assert "mapped, chosen evenly" not in markdown(at)  # all of them fit on the map
+    assert len(at.get("vega_lite_chart")) == 1 and not at.expander
+    from dashboard import data
+
+    mapped, placed = data.frame_map(data.Source(str(framed_db), 0))
+    assert mapped == total == len(placed)
+    assert placed[["x", "y"]].notna().all().all()  # every paragraph has an embedding
+
+    at = run_page("framings", view="Clusters")
     assert at.expander[0].label.startswith(
         "cuts · staff · jobs · 6 paragraphs · mean framing -0.40"
     )
     assert "**Terms:** cuts, staff, jobs" in at.expander[0].markdown[0].value
+    assert not at.get("vega_lite_chart")
+
+    at = run_page("framings", view="Balance over time")
     [(header, balance)] = markdown_tables(at, "Year")
     assert set(header[1:]) == {"news", "union", "government", "campaign"}
     assert all(cell == "" or cell[0] in "+-" for row in balance for cell in row[1:])
     assert at.get("download_button")[0].proto.label == "Download the balance (CSV)"
-    from dashboard import data
-
-    placed = data.frame_map(data.Source(str(framed_db), 0))
-    assert placed[["x", "y"]].notna().all().all()  # every paragraph has an embedding
     at.radio(key="frame_by").set_value("organisation").run()
     [(header, _)] = markdown_tables(at, "Year")
     assert "UNISON" in header
+
+
+def test_framings_map_says_when_it_shows_a_sample(framed_db, monkeypatch):
+    from dashboard import data
+
+    total = int(markdown(run_page("framings")).split("**")[1].split()[0])
+    monkeypatch.setattr(data, "FRAME_MAP_SIZE", 4)
+    at = run_page("framings")
+    assert f"**{total:,} framed paragraphs** (4 of them mapped, chosen evenly)" in markdown(at)
+    import pyarrow as pa
+
+    [chart] = at.get("vega_lite_chart")
+    [points] = [pa.ipc.open_stream(d.data.data).read_all() for d in chart.proto.datasets]
+    assert points.num_rows == 4
 
 
 def test_documents_page_shows_the_framing_of_each_paragraph(framed_db):
