@@ -412,37 +412,45 @@ def drawn_chart(n: int) -> str:
     return f".vega-embed > :is(canvas, svg) >> nth={n}"
 
 
+GRID = '[data-testid="stDataFrame"]'
 PAGES = {
-    # name: (URL path, the text of its last section, what it draws after that text)
+    # name: (URL path, the text of its last section, what it draws after that text). The
+    # figures and framings pages show one view (tab) at a time, each timed as a page from its
+    # own URL.
     "overview": (
         "/",
         "Most named schemes",
         ('th:text-is("Mentions") >> nth=1', drawn_chart(3)),  # the schemes table
     ),
     "claims": ("/claims", "Type words to find the sentences", None),
-    "documents": ("/documents", "Open a document", None),
-    "figures": (
-        "/figures",
-        "Repeated across documents",
-        # the bench corpus has repeats: their table is the page's second grid
-        ('text="Repeated in:"', '[data-testid="stDataFrame"] >> nth=1', drawn_chart(0)),
-    ),
-    "framings": (
-        "/framings",
-        "Partnership–opposition balance over time",
-        ('[data-testid="stDownloadButton"], :text("No dated framed paragraphs")', drawn_chart(1)),
+    "documents": ("/documents", "Open a document", GRID),
+    "figures: every figure": ("/figures", "oldest document first", GRID),
+    "figures: over time": ("/figures?view=Over+time", "Choose a unit to plot", drawn_chart(0)),
+    # the bench corpus has repeats: the chosen one's appearances are the view's grid
+    "figures: repeated": ("/figures?view=Repeated+across+documents", "Repeated in:", GRID),
+    "framings: map": ("/framings", "click it to read the paragraph", drawn_chart(0)),
+    "framings: clusters": ("/framings?view=Clusters", "paragraphs · mean framing", None),
+    "framings: balance": (
+        "/framings?view=Balance+over+time",
+        "Mean framing by year",
+        ('[data-testid="stDownloadButton"]', drawn_chart(0)),
     ),
 }
 # Streamlit alone: one small chart and a table, timed as a page is (see floor()).
 FLOOR_PAGE = Path(__file__).with_name("dashboard_floor.py")
 FLOOR_SHOWN = ("Last section", ('[data-testid="stDataFrame"]', drawn_chart(0)))
-# name: (its link in the sidebar's navigation, its title), for moving between pages in the app
+# name: (its link in the sidebar's navigation, its title, the tab of the view or None), for
+# moving between pages in the app: a view other than a page's first is its tab clicked there.
 NAVIGATION = {
-    "overview": ("Overview", "NHS workforce cuts: the corpus"),
-    "claims": ("Claim search", "Claim search"),
-    "documents": ("Documents", "Documents"),
-    "figures": ("Figures", "Figures"),
-    "framings": ("Framings", "Framings"),
+    "overview": ("Overview", "NHS workforce cuts: the corpus", None),
+    "claims": ("Claim search", "Claim search", None),
+    "documents": ("Documents", "Documents", None),
+    "figures: every figure": ("Figures", "Figures", None),
+    "figures: over time": ("Figures", "Figures", "Over time"),
+    "figures: repeated": ("Figures", "Figures", "Repeated across documents"),
+    "framings: map": ("Framings", "Framings", None),
+    "framings: clusters": ("Framings", "Framings", "Clusters"),
+    "framings: balance": ("Framings", "Framings", "Balance over time"),
 }
 SEARCHES = [
     "staff",
@@ -455,6 +463,7 @@ SEARCHES = [
 PAGE_SIZE = 10  # claims per page, as dashboard/app_pages/claims.py
 FIGURE_PAGE_SIZE = 100  # as dashboard/data.py
 REPEATED_SHOWN = 20  # as dashboard/app_pages/figures.py
+FRAME_MAP_SIZE = 5000  # as dashboard/data.py
 
 
 def direct_page(corpus: Corpus, name: str) -> None:
@@ -470,19 +479,25 @@ def direct_page(corpus: Corpus, name: str) -> None:
         queries.entity_names(corpus, "schemes")
     elif name == "documents":
         queries.list_documents(corpus, none, None)
-    elif name == "figures":
+    elif name.startswith("figures"):
         queries.entity_names(corpus, "organisations")
         queries.count_figures(corpus, none)
-        queries.figures_by_year(corpus, none)
-        queries.figure_rows(corpus, none, limit=FIGURE_PAGE_SIZE, offset=0)
-        queries.repeated_figures(corpus, none, limit=REPEATED_SHOWN)
-    elif name == "framings":
+        if name == "figures: every figure":
+            queries.figure_rows(corpus, none, limit=FIGURE_PAGE_SIZE, offset=0)
+        elif name == "figures: over time":
+            queries.figures_by_year(corpus, none)
+        else:
+            queries.repeated_figures(corpus, none, limit=REPEATED_SHOWN)
+    elif name.startswith("framings"):
         queries.has_rows(corpus, "paragraph_frames")
-        rows = queries.frame_paragraphs(corpus, none, 5000)
-        hashes = [hashlib.blake2b(r["text"].encode(), digest_size=16).hexdigest() for r in rows]
-        queries.embedding_vectors(corpus, sorted(set(hashes)))
-        queries.frame_clusters(corpus)
-        queries.frame_balance(corpus, none, "kind")
+        if name == "framings: map":
+            _, rows = queries.frame_paragraphs(corpus, none, FRAME_MAP_SIZE)
+            hashes = [hashlib.blake2b(r["text"].encode(), digest_size=16).hexdigest() for r in rows]
+            queries.embedding_vectors(corpus, sorted(set(hashes)))
+        elif name == "framings: clusters":
+            queries.frame_clusters(corpus)
+        else:
+            queries.frame_balance(corpus, none, "kind")
 
 
 def direct_search(corpus: Corpus, query: str) -> int:
@@ -605,10 +620,15 @@ def navigate(url: str, rounds: int) -> dict:
         warm_up(page, url)
         for _ in range(rounds):
             for name, (_route, last, then) in PAGES.items():
-                link, title = NAVIGATION[name]
+                link, title, tab = NAVIGATION[name]
                 started = time.perf_counter()
-                page.locator('[data-testid="stSidebarNav"] a').filter(has_text=link).first.click()
-                page.locator("h1").filter(has_text=title).first.wait_for()
+                if tab is None:
+                    page.locator('[data-testid="stSidebarNav"] a').filter(
+                        has_text=link
+                    ).first.click()
+                    page.locator("h1").filter(has_text=title).first.wait_for()
+                else:  # the page's first view was the one timed before this
+                    page.get_by_role("tab", name=tab).click()
                 settle(page, last, then)
                 pages[name].append(time.perf_counter() - started)
     return pages
