@@ -78,8 +78,7 @@ def draw_over_time() -> None:
         )
         chart = (
             alt.Chart(sample)
-            # No ARIA description per point, as on the framings map: up to 5,000 strings.
-            .mark_circle(size=90 if len(sample) < 500 else 30, opacity=0.7, aria=False)
+            .mark_circle(size=90 if len(sample) < 500 else 30, opacity=0.7)
             .encode(
                 x=alt.X("date:T", title="Published"),
                 y=alt.Y("value:Q", axis=axis, scale=alt.Scale(type="symlog")),

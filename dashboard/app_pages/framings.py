@@ -62,9 +62,7 @@ def draw_map() -> None:
     mapped = placed[["x", "y", "label", "score", "cluster", "published"]].assign(row=placed.index)
     event = st.altair_chart(
         alt.Chart(mapped)
-        # No ARIA description per point: Vega builds one string for each of 5,000 points, a
-        # tenth of a second, and a screen reader cannot use 5,000 of them.
-        .mark_circle(size=60, opacity=0.75, aria=False)
+        .mark_circle(size=60, opacity=0.75)
         .encode(
             x=alt.X("x:Q", title="First principal component", axis=alt.Axis(labels=False)),
             y=alt.Y("y:Q", title="Second principal component", axis=alt.Axis(labels=False)),
