@@ -15,9 +15,9 @@ framings page draws its map rather than its "run nhscuts frames" message.
 each page ROUNDS times, each time in a new browser context: round 1 is cold (Streamlit's
 caches empty), later rounds warm (the dashboard keeps query results until the corpus
 changes: its data version is part of every cache key). A page
-counts as rendered when its last section's text and what follows it (a table, an expander)
-are shown and Streamlit's "running" widget is gone (tests/dashboard/test_browser.py waits for
-the widget alone, but it is absent while some slow queries run). The time to the page's
+counts as rendered when its last section's text and what follows it (a table, each chart
+drawn by Vega) are shown and Streamlit's "running" widget is gone, checked in the page on
+every animation frame. The time to the page's
 title is printed beside it: Streamlit's start in a fresh browser context, a floor under
 every page that no query or chart of ours adds to. A claim search is timed
 from pressing Enter in the search box to "Page 1 of N" (the last line, drawn after every
@@ -61,7 +61,6 @@ from tests.dashboard.serving import (  # noqa: E402
     ServerDidNotStart,
     chromium,
     serving,
-    settle,
     streamlit_serving,
 )
 
@@ -407,38 +406,67 @@ def add_framings(conn: sqlite3.Connection, rng: random.Random) -> None:
 # --- the pages: what each waits for, and the corpus.queries calls it makes ---------------
 
 
-# The n-th chart on a page once Vega has drawn it (its canvas or SVG), counting from 0.
-def drawn_chart(n: int) -> str:
-    return f".vega-embed > :is(canvas, svg) >> nth={n}"
+# What a page shows when it is drawn: its text, then elements as (CSS selector, how many,
+# exact text or None). The browser checks them all on every animation frame (`shown`).
+# Playwright's own waits re-check a selector after 0, 20, 50, 100 and 100 ms and then every
+# 500 ms, so a page timed by a chain of them read up to half a second late, by chance.
+CHART = (".vega-embed > canvas, .vega-embed > svg", 1, None)  # a chart Vega has drawn
+GRID = ('[data-testid="stDataFrame"]', 1, None)
+DOWNLOAD = ('[data-testid="stDownloadButton"]', 1, None)
 
 
-GRID = '[data-testid="stDataFrame"]'
+def charts(n: int) -> tuple[str, int, None]:
+    return (CHART[0], n, None)
+
+
 PAGES = {
     # name: (URL path, the text of its last section, what it draws after that text). The
     # figures and framings pages show one view (tab) at a time, each timed as a page from its
     # own URL.
-    "overview": (
-        "/",
-        "Most named schemes",
-        ('th:text-is("Mentions") >> nth=1', drawn_chart(3)),  # the schemes table
-    ),
-    "claims": ("/claims", "Type words to find the sentences", None),
-    "documents": ("/documents", "Open a document", GRID),
-    "figures: every figure": ("/figures", "oldest document first", GRID),
-    "figures: over time": ("/figures?view=Over+time", "Choose a unit to plot", drawn_chart(0)),
+    "overview": ("/", "Most named schemes", (("th", 2, "Mentions"), charts(4))),
+    "claims": ("/claims", "Type words to find the sentences", ()),
+    "documents": ("/documents", "Open a document", (GRID,)),
+    "figures: every figure": ("/figures", "oldest document first", (GRID,)),
+    "figures: over time": ("/figures?view=Over+time", "Choose a unit to plot", (CHART,)),
     # the bench corpus has repeats: the chosen one's appearances are the view's grid
-    "figures: repeated": ("/figures?view=Repeated+across+documents", "Repeated in:", GRID),
-    "framings: map": ("/framings", "click it to read the paragraph", drawn_chart(0)),
-    "framings: clusters": ("/framings?view=Clusters", "paragraphs · mean framing", None),
+    "figures: repeated": ("/figures?view=Repeated+across+documents", "Repeated in:", (GRID,)),
+    "framings: map": ("/framings", "click it to read the paragraph", (CHART,)),
+    "framings: clusters": ("/framings?view=Clusters", "paragraphs · mean framing", ()),
     "framings: balance": (
         "/framings?view=Balance+over+time",
         "Mean framing by year",
-        ('[data-testid="stDownloadButton"]', drawn_chart(0)),
+        (DOWNLOAD, CHART),
     ),
 }
 # Streamlit alone: one small chart and a table, timed as a page is (see floor()).
 FLOOR_PAGE = Path(__file__).with_name("dashboard_floor.py")
-FLOOR_SHOWN = ("Last section", ('[data-testid="stDataFrame"]', drawn_chart(0)))
+FLOOR_SHOWN = ("Last section", (GRID, CHART))
+_SHOWN = """([text, elements]) => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;  // still running
+  if (!document.body.innerText.includes(text)) return false;
+  return elements.every(([css, count, exact]) =>
+    [...document.querySelectorAll(css)]
+      .filter((element) => exact === null || element.textContent.trim() === exact)
+      .length >= count);
+}"""
+
+
+def titled(page, title: str = "") -> None:
+    """Wait, as `shown` does, for the page's title (one holding `title`)."""
+    page.wait_for_function(
+        "title => [...document.querySelectorAll('h1')].some(h => h.textContent.includes(title))",
+        arg=title,
+        polling="raf",
+        timeout=60_000,
+    )
+
+
+def shown(page, text: str, elements: tuple = ()) -> None:
+    """Wait, checking on every animation frame in the page, until it shows `text` and every
+    one of `elements` and Streamlit has finished running the script."""
+    page.wait_for_function(_SHOWN, arg=[text, list(elements)], polling="raf", timeout=60_000)
+
+
 # name: (its link in the sidebar's navigation, its title, the tab of the view or None), for
 # moving between pages in the app: a view other than a page's first is its tab clicked there.
 NAVIGATION = {
@@ -547,7 +575,7 @@ def warm_up(page, url: str) -> None:
     """One throwaway load, so that round 1 measures the corpus's cold caches, not
     Chromium's first start or Streamlit's first script compile."""
     page.goto(f"{url}/claims?q=zzzzwarmup")
-    settle(page, "No claim matches")
+    shown(page, "No claim matches")
 
 
 def browse(url: str, rounds: int) -> tuple[dict, dict, dict]:
@@ -561,35 +589,35 @@ def browse(url: str, rounds: int) -> tuple[dict, dict, dict]:
         warm_up(page, url)
         context.close()
         for round_ in range(rounds):
-            for name, (route, last, then) in PAGES.items():
+            for name, (route, last, elements) in PAGES.items():
                 context, page = new_context(browser)
                 started = time.perf_counter()
                 page.goto(url + route)
-                page.locator("h1").first.wait_for()
+                titled(page)
                 titles[name].append(time.perf_counter() - started)
-                settle(page, last, then)
+                shown(page, last, elements)
                 pages[name].append(time.perf_counter() - started)
                 context.close()
             for query in SEARCHES:
                 context, page = new_context(browser)
                 page.goto(f"{url}/claims")
-                settle(page, "Type words to find the sentences")
+                shown(page, "Type words to find the sentences")
                 box = page.get_by_label("Search claims", exact=True).and_(page.locator("input"))
                 box.fill(query)
                 started = time.perf_counter()
                 box.press("Enter")
-                settle(page, "Page 1 of")
+                shown(page, "Page 1 of")
                 searches[query].append(time.perf_counter() - started)
                 context.close()
             print(f"  browser round {round_ + 1} of {rounds} done", file=sys.stderr, flush=True)
     return pages, titles, searches
 
 
-def drawn(page, url: str, text: str, then: str | tuple[str, ...] | None = None) -> float:
-    """Seconds from opening `url` in `page` until it is drawn (see settle)."""
+def drawn(page, url: str, text: str, elements: tuple = ()) -> float:
+    """Seconds from opening `url` in `page` until it is drawn (see shown)."""
     started = time.perf_counter()
     page.goto(url)
-    settle(page, text, then)
+    shown(page, text, elements)
     return time.perf_counter() - started
 
 
@@ -603,9 +631,9 @@ def returning(url: str, rounds: int) -> dict:
         warm_up(tab, url)  # also the first visit, which fills the cache
         tab.close()
         for _ in range(rounds):
-            for name, (route, last, then) in PAGES.items():
+            for name, (route, last, elements) in PAGES.items():
                 tab = context.new_page()
-                pages[name].append(drawn(tab, url + route, last, then))
+                pages[name].append(drawn(tab, url + route, last, elements))
                 tab.close()
     return pages
 
@@ -619,17 +647,17 @@ def navigate(url: str, rounds: int) -> dict:
         _context, page = new_context(browser)
         warm_up(page, url)
         for _ in range(rounds):
-            for name, (_route, last, then) in PAGES.items():
+            for name, (_route, last, elements) in PAGES.items():
                 link, title, tab = NAVIGATION[name]
                 started = time.perf_counter()
                 if tab is None:
                     page.locator('[data-testid="stSidebarNav"] a').filter(
                         has_text=link
                     ).first.click()
-                    page.locator("h1").filter(has_text=title).first.wait_for()
+                    titled(page, title)
                 else:  # the page's first view was the one timed before this
                     page.get_by_role("tab", name=tab).click()
-                settle(page, last, then)
+                shown(page, last, elements)
                 pages[name].append(time.perf_counter() - started)
     return pages
 
@@ -642,7 +670,7 @@ def floor(url: str, rounds: int) -> tuple[list[float], list[float]]:
     with chromium() as browser:
         context, page = new_context(browser)
         page.goto(url)
-        settle(page, *FLOOR_SHOWN)
+        shown(page, *FLOOR_SHOWN)
         context.close()
         for _ in range(rounds):
             context, page = new_context(browser)
