@@ -67,7 +67,7 @@ from tests.dashboard.serving import (  # noqa: E402
 SEED = 20250601
 PARAGRAPHS_PER_DOCUMENT = 5
 FILLER_SENTENCES = (1, 3)
-FRAMED_DOCUMENTS = 1000  # 5,000 paragraphs: the framings map's own limit
+FRAMED_DOCUMENTS = 1000  # 5,000 paragraphs, of which the framings map draws 2,500
 EMBEDDING_DIM = 384
 ROUNDS = 3
 PAGE_TARGET_S = 2.0
@@ -430,7 +430,7 @@ PAGES = {
     "figures: over time": ("/figures?view=Over+time", "Choose a unit to plot", (CHART,)),
     # the bench corpus has repeats: the chosen one's appearances are the view's grid
     "figures: repeated": ("/figures?view=Repeated+across+documents", "Repeated in:", (GRID,)),
-    "framings: map": ("/framings", "click it to read the paragraph", (CHART,)),
+    "framings: map": ("/framings", "click it to read the whole paragraph", (CHART,)),
     "framings: clusters": ("/framings?view=Clusters", "paragraphs · mean framing", ()),
     "framings: balance": (
         "/framings?view=Balance+over+time",
@@ -491,7 +491,7 @@ SEARCHES = [
 PAGE_SIZE = 10  # claims per page, as dashboard/app_pages/claims.py
 FIGURE_PAGE_SIZE = 100  # as dashboard/data.py
 REPEATED_SHOWN = 20  # as dashboard/app_pages/figures.py
-FRAME_MAP_SIZE = 5000  # as dashboard/data.py
+FRAME_MAP_SIZE = 2500  # as dashboard/data.py
 
 
 def direct_page(corpus: Corpus, name: str) -> None:

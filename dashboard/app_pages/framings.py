@@ -1,11 +1,14 @@
 """Framings: a 2-D map of paragraph embeddings, the clusters, and the partnership–opposition
 balance over time, each in its own tab. Filled by `nhscuts embed` and `nhscuts frames`."""
 
+import textwrap
+
 import altair as alt
 import streamlit as st
 
 from dashboard import data, ui
 
+EXCERPT_CHARACTERS = 120  # of each paragraph, in the map's tooltip
 FRAME_COLOURS = alt.Scale(
     domain=["partnership", "neutral", "opposition"], range=["#0f766e", "#9ca3af", "#b91c1c"]
 )
@@ -57,9 +60,14 @@ def draw_map() -> None:
         else alt.Color("cluster:N", title="Cluster")
     )
     clicked = alt.selection_point(name="paragraph", fields=["row"], on="click")
-    # Only what the chart draws and its tooltip shows: the chart carries its data to the
-    # browser, and each paragraph's excerpt and title in it cost the page 0.3-0.9 s.
-    mapped = placed[["x", "y", "label", "score", "cluster", "published"]].assign(row=placed.index)
+    # Only what the chart draws and its tooltip shows, for the chart carries its data to the
+    # browser: each paragraph's start, not its whole text, which a click shows below.
+    mapped = placed[["x", "y", "label", "score", "cluster", "published"]].assign(
+        row=placed.index,
+        excerpt=[
+            textwrap.shorten(text, EXCERPT_CHARACTERS, placeholder=" …") for text in placed["text"]
+        ],
+    )
     event = st.altair_chart(
         alt.Chart(mapped)
         .mark_circle(size=60, opacity=0.75)
@@ -67,7 +75,13 @@ def draw_map() -> None:
             x=alt.X("x:Q", title="First principal component", axis=alt.Axis(labels=False)),
             y=alt.Y("y:Q", title="Second principal component", axis=alt.Axis(labels=False)),
             color=colour,
-            tooltip=["label", alt.Tooltip("score:Q", format="+.2f"), "cluster", "published"],
+            tooltip=[
+                alt.Tooltip("excerpt", title="paragraph"),
+                "label",
+                alt.Tooltip("score:Q", format="+.2f"),
+                "cluster",
+                "published",
+            ],
         )
         .add_params(clicked)
         .interactive(),
@@ -87,8 +101,8 @@ def draw_map() -> None:
         )
     else:
         st.caption(
-            "Principal components of the stored embeddings (PCA). Hover a point for its "
-            "framing and date; click it to read the paragraph."
+            "Principal components of the stored embeddings (PCA). Hover a point for the start "
+            "of its paragraph, its framing and date; click it to read the whole paragraph."
         )
 
 

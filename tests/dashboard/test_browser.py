@@ -168,7 +168,7 @@ def test_framings_page_maps_the_paragraphs_and_lists_clusters_and_balance(server
         framed = conn.execute("SELECT count(*) FROM paragraph_frames").fetchone()[0]
         clusters = conn.execute("SELECT count(*) FROM frame_clusters").fetchone()[0]
     page.goto(f"{server}/framings")
-    settle(page, "click it to read the paragraph")
+    settle(page, "click it to read the whole paragraph")
     expect(page.get_by_text(f"{framed} framed paragraphs")).to_be_visible()
     page.wait_for_selector("canvas, svg.marks", state="attached")  # the map, drawn
     screenshot(page, "framings")
@@ -209,7 +209,7 @@ _FIND_A_COLOURED_POINT = """canvas => {
 }"""
 
 
-def test_clicking_a_point_of_the_map_shows_its_paragraph(server, page, framed_db):
+def test_hovering_a_point_of_the_map_shows_its_start_and_a_click_all_of_it(server, page, framed_db):
     with sqlite3.connect(framed_db) as conn:
         framed = {
             " ".join(text.split())
@@ -218,7 +218,7 @@ def test_clicking_a_point_of_the_map_shows_its_paragraph(server, page, framed_db
             )
         }
     page.goto(f"{server}/framings")
-    settle(page, "click it to read the paragraph")
+    settle(page, "click it to read the whole paragraph")
     map_ = page.locator('[data-testid="stVegaLiteChart"]').first
     map_.locator("canvas, svg.marks").first.wait_for()
     stance = ", ".join(f'.mark-symbol path[fill="{colour}"]' for colour in ("#b91c1c", "#0f766e"))
@@ -228,6 +228,13 @@ def test_clicking_a_point_of_the_map_shows_its_paragraph(server, page, framed_db
     else:
         point = map_.locator("canvas").first.evaluate(_FIND_A_COLOURED_POINT)
     assert point, "no opposition or partnership point drawn on the map"
+
+    page.mouse.move(*point)  # hovering shows the start of the paragraph
+    tooltip = page.locator("#vg-tooltip-element")
+    expect(tooltip).to_contain_text("paragraph")
+    start = tooltip.locator("tr").first.locator("td").last.inner_text()
+    start = " ".join(start.split()).removesuffix(" …")
+    assert len(start) > 20 and any(text.startswith(start) for text in framed), start
 
     page.mouse.click(*point)
 

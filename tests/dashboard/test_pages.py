@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import sqlite3
 
 import pytest
 
@@ -433,6 +434,13 @@ def test_framings_map_says_when_it_shows_a_sample(framed_db, monkeypatch):
     [chart] = at.get("vega_lite_chart")
     [points] = [pa.ipc.open_stream(d.data.data).read_all() for d in chart.proto.datasets]
     assert points.num_rows == 4
+    # Hovering a point shows the start of its paragraph, cut at a word.
+    with sqlite3.connect(framed_db) as conn:
+        texts = [" ".join(text.split()) for (text,) in conn.execute("SELECT text FROM paragraphs")]
+    for excerpt in points.column("excerpt").to_pylist():
+        assert len(excerpt) <= 120
+        start = excerpt.removesuffix(" …")
+        assert any(text.startswith(start) for text in texts), excerpt
 
 
 def test_documents_page_shows_the_framing_of_each_paragraph(framed_db):
