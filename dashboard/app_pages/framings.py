@@ -46,10 +46,12 @@ def draw_map() -> None:
         st.info("No framed paragraph matches the filters in the sidebar.")
         return
     placed = paragraphs.dropna(subset=["x", "y"])
-    st.markdown(
-        f"**{total:,} framed paragraphs**"
-        + (f" ({len(placed):,} of them mapped, chosen evenly)" if len(placed) < total else "")
-    )
+    note = ""
+    if len(paragraphs) < total:
+        note = f" ({len(placed):,} of them mapped, chosen evenly)"
+    elif len(placed) < total:
+        note = f" ({len(placed):,} of them mapped: the others have no stored embedding)"
+    st.markdown(f"**{total:,} framed paragraphs**{note}")
     if placed.empty:
         st.caption("No embeddings are stored for these paragraphs: run `nhscuts embed`.")
         return
@@ -167,5 +169,5 @@ def draw_balance() -> None:
 
 
 VIEWS = {"Map": draw_map, "Clusters": draw_clusters, "Balance over time": draw_balance}
-# The map and the balance chart drawn together took a first visit to 2.0-2.3 s.
+# The map and the balance chart drawn together took a first visit 2.2-2.5 s.
 ui.show_views(VIEWS)

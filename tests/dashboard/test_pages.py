@@ -450,3 +450,12 @@ def test_documents_page_shows_the_framing_of_each_paragraph(framed_db):
         doc_id = conn.execute("SELECT id FROM documents WHERE kind = 'campaign'").fetchone()[0]
     at = run_page("documents", doc=doc_id)
     assert 'class="nc-frame nc-' in markdown(at)
+
+
+def test_framings_map_says_which_paragraphs_have_no_embedding(framed_db):
+    total = int(markdown(run_page("framings")).split("**")[1].split()[0])
+    with sqlite3.connect(framed_db) as conn:
+        conn.execute("DELETE FROM embeddings WHERE rowid IN (SELECT rowid FROM embeddings LIMIT 2)")
+    at = run_page("framings")
+    mapped = total - 2
+    assert f"({mapped:,} of them mapped: the others have no stored embedding)" in markdown(at)
