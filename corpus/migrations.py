@@ -295,3 +295,11 @@ def m006_dashboard_indexes(db: Database) -> None:
             f"CREATE INDEX idx_organisations_{column}_nocase "
             f"ON organisations({column} COLLATE NOCASE, doc_id, paragraph)"
         )
+
+
+@step
+def m007_frame_map_positions(db: Database) -> None:
+    # Each framed paragraph's place on the dashboard's map (its first two principal
+    # components), stored by `nhscuts frames`: NULL until it runs again.
+    for column in ("x", "y"):
+        db.execute(f"ALTER TABLE paragraph_frames ADD COLUMN {column} REAL")

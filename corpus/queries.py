@@ -917,7 +917,8 @@ def frame_paragraphs(
     corpus: Corpus, filters: SearchFilters | None = None, limit: int = 5000
 ) -> tuple[int, list[dict]]:
     """(how many framed paragraphs match, at most `limit` of them with their text, label,
-    score and cluster: the same ones on every call).
+    score, cluster and place on the map (x, y; None before `nhscuts frames` stored it): the
+    same ones on every call).
 
     The choice is by a hash of the paragraph's id, as in `figure_sample`, so that a map of
     a large corpus spreads over all of it rather than showing its oldest paragraphs.
@@ -930,7 +931,7 @@ def frame_paragraphs(
                 SELECT f.paragraph_id FROM {frames}
                 ORDER BY (f.paragraph_id * 2654435761) % 4294967296 LIMIT :limit
             )
-            SELECT f.paragraph_id, f.doc_id, f.label, f.score, f.cluster, p.text,
+            SELECT f.paragraph_id, f.doc_id, f.label, f.score, f.cluster, f.x, f.y, p.text,
                    d.published, d.kind, d.source, d.title
             FROM chosen
             JOIN paragraph_frames f ON f.paragraph_id = chosen.paragraph_id
@@ -941,25 +942,6 @@ def frame_paragraphs(
     )
     columns = [column[0] for column in cursor.description]
     return total, [dict(zip(columns, row, strict=True)) for row in cursor]
-
-
-def embedding_vectors(corpus: Corpus, text_hashes: list[str]) -> dict[str, tuple[int, bytes]]:
-    """Stored (dim, vector blob) per text hash, of the most recent model that has any."""
-    if not text_hashes or not has_rows(corpus, "embeddings"):
-        return {}
-    found: dict[str, tuple[int, bytes]] = {}
-    model = corpus.conn.execute(
-        "SELECT model FROM embeddings ORDER BY created_at DESC LIMIT 1"
-    ).fetchone()[0]
-    for start in range(0, len(text_hashes), 500):
-        chunk = text_hashes[start : start + 500]
-        for text_hash, dim, vector in corpus.conn.execute(
-            f"""SELECT text_hash, dim, vector FROM embeddings
-                WHERE model = ? AND text_hash IN ({",".join("?" * len(chunk))})""",
-            [model, *chunk],
-        ):
-            found[text_hash] = (dim, vector)
-    return found
 
 
 def frame_clusters(corpus: Corpus) -> list[dict]:

@@ -13,12 +13,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from corpus import Corpus, CorpusError, queries
-from corpus.document import text_hash
 from corpus.migrations import DOCUMENT_KINDS
 from corpus.queries import UNITS, ClaimFilters, QueryError, SearchFilters
 
@@ -308,39 +306,17 @@ def has_frames(source: Source) -> bool:
 def frame_map(
     source: Source, kind=None, since=None, until=None, limit: int = FRAME_MAP_SIZE
 ) -> tuple[int, pd.DataFrame]:
-    """(how many framed paragraphs match, at most `limit` of them, chosen evenly, with x, y:
-    their embeddings projected on two principal components).
-
-    x and y are missing (NaN) when no embedding of the paragraph is stored.
-    """
+    """(how many framed paragraphs match, at most `limit` of them, chosen evenly, with their
+    place on the map: x, y, missing (NaN) where `nhscuts frames` has not stored it)."""
     total, rows = _read(source.path, queries.frame_paragraphs, _filters(kind, since, until), limit)
     frame = pd.DataFrame(
         rows,
         columns=[
-            "paragraph_id", "doc_id", "label", "score", "cluster", "text", "published",
-            "kind", "source", "title",
+            "paragraph_id", "doc_id", "label", "score", "cluster", "x", "y", "text",
+            "published", "kind", "source", "title",
         ],
     )  # fmt: skip
-    frame["x"], frame["y"] = np.nan, np.nan
-    if frame.empty:
-        return total, frame
-    hashes = [text_hash(text) for text in frame["text"]]
-    vectors = _read(source.path, queries.embedding_vectors, sorted(set(hashes)))
-    have = [i for i, key in enumerate(hashes) if key in vectors]
-    if len(have) >= 2:
-        matrix = np.stack(
-            [
-                np.frombuffer(vectors[hashes[i]][1], dtype="<f4", count=vectors[hashes[i]][0])
-                for i in have
-            ]
-        )
-        centred = matrix - matrix.mean(axis=0)
-        # The principal axes are the top eigenvectors of the 384 × 384 covariance: an SVD of
-        # the 5,000 × 384 matrix itself took seconds on a busy machine.
-        _, vectors = np.linalg.eigh(centred.T @ centred)
-        projected = centred @ vectors[:, ::-1][:, :2]
-        frame.loc[have, "x"] = projected[:, 0]
-        frame.loc[have, "y"] = projected[:, 1] if projected.shape[1] > 1 else 0.0
+    frame[["x", "y"]] = frame[["x", "y"]].astype(float)
     frame["cluster"] = frame["cluster"].map(
         lambda value: "outlier" if pd.isna(value) else f"cluster {int(value)}"
     )

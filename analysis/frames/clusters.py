@@ -111,6 +111,22 @@ def reduce(vectors: np.ndarray, seed: int = 0) -> np.ndarray:
     return reduced / np.where(norms == 0, 1, norms)
 
 
+def map_positions(vectors: np.ndarray, seed: int = 0) -> np.ndarray:
+    """(n, 2): each paragraph on the first two principal components of them all.
+
+    The dashboard's map. Stored with the framings, so that the map is drawn without reading
+    the embeddings, and a point keeps its place whatever the dashboard's filters.
+    """
+    from sklearn.decomposition import PCA
+
+    positions = np.zeros((len(vectors), 2))
+    if len(vectors) >= 2:
+        dims = min(2, len(vectors) - 1, vectors.shape[1])
+        pca = PCA(dims, random_state=seed)
+        positions[:, :dims] = pca.fit_transform(vectors.astype(np.float64))
+    return positions
+
+
 def _k_candidates(n: int, k_range: tuple[int, int]) -> list[int]:
     low, high = k_range
     high = max(low, min(high, n // 5))  # at least about five paragraphs a cluster

@@ -32,7 +32,12 @@ from analysis.frames.axis import (
     framings_from_proba,
     stance_features,
 )
-from analysis.frames.clusters import Clustering, ClusterOptions, cluster_paragraphs
+from analysis.frames.clusters import (
+    Clustering,
+    ClusterOptions,
+    cluster_paragraphs,
+    map_positions,
+)
 from corpus import Corpus
 from corpus.document import now_utc
 
@@ -125,11 +130,15 @@ def frame_corpus(
         )
     if on_progress:
         on_progress("clustering", 0, None)
-    clustering = cluster_paragraphs(np.stack(vectors), texts, options.clusters)
+    stacked = np.stack(vectors)
+    clustering = cluster_paragraphs(stacked, texts, options.clusters)
+    positions = map_positions(stacked)
     report.clustering = clustering
     report.paragraphs = len(ids)
     report.labels = Counter(f.label for f in framings)
-    report.documents = _store(corpus, model, ids, doc_ids, framings, clustering, options, report)
+    report.documents = _store(
+        corpus, model, ids, doc_ids, framings, clustering, positions, options, report
+    )
     return report
 
 
@@ -163,7 +172,7 @@ def _sentence_vectors(corpus, texts, options, encoder, report) -> list[np.ndarra
     return [vectors[bounds[i] : bounds[i + 1]] for i in range(len(split))]
 
 
-def _store(corpus, model, ids, doc_ids, framings, clustering, options, report) -> int:
+def _store(corpus, model, ids, doc_ids, framings, clustering, positions, options, report) -> int:
     by_document: dict[str, list[Framing]] = {}
     for doc_id, framing in zip(doc_ids, framings, strict=True):
         by_document.setdefault(doc_id, []).append(framing)
@@ -183,9 +192,10 @@ def _store(corpus, model, ids, doc_ids, framings, clustering, options, report) -
                  counts["partnership"], counts["opposition"], counts["neutral"]],
             )  # fmt: skip
         conn.executemany(
-            "INSERT INTO paragraph_frames VALUES (?, ?, ?, ?, ?)",
-            [(pid, did, f.label, f.score, cid) for pid, did, f, cid in
-             zip(ids, doc_ids, framings, clustering.assignment, strict=True)],
+            "INSERT INTO paragraph_frames (paragraph_id, doc_id, label, score, cluster, x, y) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(pid, did, f.label, f.score, cid, float(x), float(y)) for pid, did, f, cid, (x, y)
+             in zip(ids, doc_ids, framings, clustering.assignment, positions, strict=True)],
         )  # fmt: skip
         rows = []
         for doc_id, paragraphs in by_document.items():

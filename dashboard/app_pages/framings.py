@@ -40,7 +40,8 @@ if not data.has_frames(source):
 
 
 def draw_map() -> None:
-    """The paragraphs on two principal components of their embeddings; a click reads one."""
+    """The paragraphs on the first two principal components of their embeddings, as
+    `nhscuts frames` placed them; a click reads one."""
     total, paragraphs = data.frame_map(source, *filters.args(), limit=data.FRAME_MAP_SIZE)
     if paragraphs.empty:
         st.info("No framed paragraph matches the filters in the sidebar.")
@@ -50,10 +51,14 @@ def draw_map() -> None:
     if len(paragraphs) < total:
         note = f" ({len(placed):,} of them mapped, chosen evenly)"
     elif len(placed) < total:
-        note = f" ({len(placed):,} of them mapped: the others have no stored embedding)"
+        note = f" ({len(placed):,} of them mapped: the others have no place on the map yet)"
     st.markdown(f"**{total:,} framed paragraphs**{note}")
+    if len(placed) < len(paragraphs):
+        st.caption(
+            "Paragraphs framed before the map's places were stored have none: run "
+            f"`nhscuts frames --db {source.path}` again to place them."
+        )
     if placed.empty:
-        st.caption("No embeddings are stored for these paragraphs: run `nhscuts embed`.")
         return
     colour_by = st.radio("Colour by", ["framing", "cluster"], horizontal=True, key="frame_colour")
     colour = (

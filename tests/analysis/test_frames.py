@@ -225,6 +225,36 @@ def test_frames_stores_a_score_and_label_for_every_paragraph(framed_db):
     assert documents == len(SAMPLE_FILES)
 
 
+def test_frames_places_every_paragraph_on_the_map_by_its_principal_components(framed_db):
+    import numpy as np
+
+    from corpus.document import text_hash
+
+    path, _ = framed_db
+    with Corpus.open(path) as corpus:
+        rows = corpus.conn.execute(
+            "SELECT p.text, f.x, f.y FROM paragraph_frames f "
+            "JOIN paragraphs p ON p.id = f.paragraph_id ORDER BY f.paragraph_id"
+        ).fetchall()
+        stored = {
+            key: np.frombuffer(vector, dtype="<f4")
+            for key, vector in corpus.conn.execute("SELECT text_hash, vector FROM embeddings")
+        }
+    places = np.array([(x, y) for _, x, y in rows])
+    assert np.isfinite(places).all()
+    # The first two principal components of the paragraphs' own embeddings: centred, the
+    # first spread wider than the second, and each the projection on one direction.
+    vectors = np.stack([stored[text_hash(text)] for text, _, _ in rows]).astype(np.float64)
+    centred = vectors - vectors.mean(axis=0)
+    assert np.allclose(places.mean(axis=0), 0, atol=1e-6)
+    assert places[:, 0].var() >= places[:, 1].var() > 0
+    for column in places.T:
+        direction, *_ = np.linalg.lstsq(centred, column, rcond=None)
+        assert np.allclose(centred @ direction, column, atol=1e-4)
+    top = np.linalg.svd(centred, full_matrices=False)[2][0]
+    assert abs(np.corrcoef(centred @ top, places[:, 0])[0, 1]) > 0.999
+
+
 def test_campaign_documents_lean_to_opposition_and_government_letters_to_partnership(framed_db):
     with Corpus.open(framed_db[0]) as corpus:
         by_kind = dict(

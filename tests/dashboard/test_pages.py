@@ -357,10 +357,8 @@ def test_framings_page_says_how_to_make_framings():
 @pytest.fixture
 def framed_db(sample_db, tmp_path, use_db):
     """A copy of the sample corpus with framings as `nhscuts frames` would store them."""
-    import hashlib
     import json
     import shutil
-    import sqlite3
 
     import numpy as np
 
@@ -373,19 +371,13 @@ def framed_db(sample_db, tmp_path, use_db):
             [json.dumps(["cuts", "staff", "jobs"]), json.dumps([paragraphs[2][0]])],
         )
         rng = np.random.default_rng(0)
-        for number, (pid, doc_id, _, text) in enumerate(paragraphs):
+        for number, (pid, doc_id, _, _) in enumerate(paragraphs):
             label = ("opposition", "partnership", "neutral")[number % 3]
             score = {"opposition": -0.6, "partnership": 0.5, "neutral": 0.0}[label]
+            x, y = rng.normal(size=2)
             conn.execute(
-                "INSERT INTO paragraph_frames VALUES (?, ?, ?, ?, ?)",
-                [pid, doc_id, label, score, 1 if number % 2 else None],
-            )
-            key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-            vector = rng.normal(size=8).astype("<f4")
-            conn.execute(
-                "INSERT OR IGNORE INTO embeddings (model, text_hash, dim, vector, chunks, created_at)"
-                " VALUES ('test-model', ?, 8, ?, 1, '2026-01-01')",
-                [key, (vector / np.linalg.norm(vector)).tobytes()],
+                "INSERT INTO paragraph_frames VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [pid, doc_id, label, score, 1 if number % 2 else None, x, y],
             )
     use_db(path)
     return path
@@ -403,7 +395,7 @@ def test_framings_page_maps_paragraphs_lists_clusters_and_balance(framed_db):
 
     mapped, placed = data.frame_map(data.Source(str(framed_db), 0))
     assert mapped == total == len(placed)
-    assert placed[["x", "y"]].notna().all().all()  # every paragraph has an embedding
+    assert placed[["x", "y"]].notna().all().all()  # every paragraph has its place
 
     at = run_page("framings", view="Clusters")
     assert at.expander[0].label.startswith(
@@ -452,10 +444,14 @@ def test_documents_page_shows_the_framing_of_each_paragraph(framed_db):
     assert 'class="nc-frame nc-' in markdown(at)
 
 
-def test_framings_map_says_which_paragraphs_have_no_embedding(framed_db):
+def test_framings_map_says_how_to_place_paragraphs_framed_before_it_stored_places(framed_db):
     total = int(markdown(run_page("framings")).split("**")[1].split()[0])
-    with sqlite3.connect(framed_db) as conn:
-        conn.execute("DELETE FROM embeddings WHERE rowid IN (SELECT rowid FROM embeddings LIMIT 2)")
+    with sqlite3.connect(framed_db) as conn:  # framed by a version before migration m007
+        conn.execute(
+            "UPDATE paragraph_frames SET x = NULL, y = NULL WHERE paragraph_id IN "
+            "(SELECT paragraph_id FROM paragraph_frames LIMIT 2)"
+        )
     at = run_page("framings")
     mapped = total - 2
-    assert f"({mapped:,} of them mapped: the others have no stored embedding)" in markdown(at)
+    assert f"({mapped:,} of them mapped: the others have no place on the map yet)" in markdown(at)
+    assert "run `nhscuts frames --db" in at.caption[0].value
