@@ -8,8 +8,9 @@ A fresh corpus is made by `Corpus.open` (every migration) in a temporary folder 
 with bulk SQL (the FTS tables through their triggers): documents of five paragraphs from a
 Zipf vocabulary, one to three claim sentences each with their figures, organisations and
 schemes, an extraction row per document, and framings for the paragraphs of the first
-FRAMED_DOCUMENTS documents (random labels, 8 clusters, random 384-d embeddings), so the
-framings page draws its map rather than its "run nhscuts frames" message.
+FRAMED_DOCUMENTS documents (random labels, 8 clusters, random 384-d embeddings placed on the
+map by their principal components), so the framings page draws its map rather than its
+"run nhscuts frames" message.
 
 `nhscuts serve` then runs on it, and Debian's Chromium (never `playwright install`) opens
 each page ROUNDS times, each time in a new browser context: round 1 is cold (Streamlit's
@@ -54,6 +55,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analysis.frames.clusters import map_positions  # noqa: E402
 from corpus import Corpus, queries  # noqa: E402
 from corpus.queries import ClaimFilters, SearchFilters  # noqa: E402
 from tests.dashboard.serving import (  # noqa: E402
@@ -365,7 +367,7 @@ def add_framings(conn: sqlite3.Connection, rng: random.Random) -> None:
     clusters = 8
     generator = np.random.default_rng(SEED)
     centres = generator.normal(size=(clusters, EMBEDDING_DIM))
-    frames, embeddings, per_doc, sizes = [], [], {}, {}
+    frames, embeddings, vectors, per_doc, sizes = [], [], [], {}, {}
     for paragraph_id, doc_id, text in rows:
         cluster = rng.randrange(clusters) + 1
         label = rng.choice(labels)
@@ -375,6 +377,7 @@ def add_framings(conn: sqlite3.Connection, rng: random.Random) -> None:
         sizes.setdefault(cluster, []).append((paragraph_id, label, score))
         vector = centres[cluster - 1] + generator.normal(scale=0.8, size=EMBEDDING_DIM)
         vector = (vector / np.linalg.norm(vector)).astype("<f4")
+        vectors.append(vector)
         key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
         embeddings.append(("bench", key, EMBEDDING_DIM, vector.tobytes(), 1, "2026-01-01"))
     conn.executemany(
@@ -394,7 +397,11 @@ def add_framings(conn: sqlite3.Connection, rng: random.Random) -> None:
                 tally["opposition"], tally["neutral"],
             ],
         )  # fmt: skip
-    conn.executemany("INSERT INTO paragraph_frames VALUES (?, ?, ?, ?, ?)", frames)
+    places = map_positions(np.stack(vectors))  # as `nhscuts frames` places them
+    conn.executemany(
+        "INSERT INTO paragraph_frames VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(*frame, float(x), float(y)) for frame, (x, y) in zip(frames, places, strict=True)],
+    )
     documents = []
     for doc_id, items in per_doc.items():
         tally = {label: sum(i[0] == label for i in items) for label in labels}
@@ -519,9 +526,7 @@ def direct_page(corpus: Corpus, name: str) -> None:
     elif name.startswith("framings"):
         queries.has_rows(corpus, "paragraph_frames")
         if name == "framings: map":
-            _, rows = queries.frame_paragraphs(corpus, none, FRAME_MAP_SIZE)
-            hashes = [hashlib.blake2b(r["text"].encode(), digest_size=16).hexdigest() for r in rows]
-            queries.embedding_vectors(corpus, sorted(set(hashes)))
+            queries.frame_paragraphs(corpus, none, FRAME_MAP_SIZE)
         elif name == "framings: clusters":
             queries.frame_clusters(corpus)
         else:
