@@ -779,6 +779,12 @@ def figures_by_year(
     ).fetchall()
 
 
+def _spread(column: str) -> str:
+    """An order of rows by a multiplicative hash of their integer id: the first N of it are
+    spread evenly over the whole table, and the same N on every call."""
+    return f"({column} * 2654435761) % 4294967296"
+
+
 def figure_sample(
     corpus: Corpus,
     filters: SearchFilters | None = None,
@@ -800,7 +806,7 @@ def figure_sample(
     cursor = corpus.conn.execute(
         f"""WITH chosen AS (
                 SELECT f.id FROM figures f WHERE {conditions}
-                ORDER BY (f.id * 2654435761) % 4294967296 LIMIT :size
+                ORDER BY {_spread("f.id")} LIMIT :size
             )
             SELECT f.id, f.text, f.value, f.unit, d.published, d.title, d.kind AS doc_kind,
                    d.source
@@ -920,8 +926,8 @@ def frame_paragraphs(
     score, cluster and place on the map (x, y; None before `nhscuts frames` stored it): the
     same ones on every call).
 
-    The choice is by a hash of the paragraph's id, as in `figure_sample`, so that a map of
-    a large corpus spreads over all of it rather than showing its oldest paragraphs.
+    The choice is by `_spread`, so that a map of a large corpus covers all of it rather than
+    showing its oldest paragraphs.
     """
     within, params = _in_documents("f.doc_id", filters)
     frames = f"paragraph_frames f WHERE {within}"
@@ -929,7 +935,7 @@ def frame_paragraphs(
     cursor = corpus.conn.execute(
         f"""WITH chosen AS (
                 SELECT f.paragraph_id FROM {frames}
-                ORDER BY (f.paragraph_id * 2654435761) % 4294967296 LIMIT :limit
+                ORDER BY {_spread("f.paragraph_id")} LIMIT :limit
             )
             SELECT f.paragraph_id, f.doc_id, f.label, f.score, f.cluster, f.x, f.y, p.text,
                    d.published, d.kind, d.source, d.title
