@@ -47,13 +47,14 @@ def draw_map() -> None:
         st.info("No framed paragraph matches the filters in the sidebar.")
         return
     placed = paragraphs.dropna(subset=["x", "y"])
+    unplaced = len(paragraphs) - len(placed)
     note = ""
     if len(paragraphs) < total:
         note = f" ({len(placed):,} of them mapped, chosen evenly)"
-    elif len(placed) < total:
+    elif unplaced:
         note = f" ({len(placed):,} of them mapped: the others have no place on the map yet)"
     st.markdown(f"**{total:,} framed paragraphs**{note}")
-    if len(placed) < len(paragraphs):
+    if unplaced:
         st.caption(
             "Paragraphs framed before the map's places were stored have none: run "
             f"`nhscuts frames --db {source.path}` again to place them."

@@ -383,11 +383,16 @@ def framed_db(sample_db, tmp_path, use_db):
     return path
 
 
+def framed_total(at: AppTest) -> int:
+    """The framings map's count, from its header "**N framed paragraphs**"."""
+    return int(markdown(at).split("**")[1].split()[0])
+
+
 def test_framings_page_maps_paragraphs_lists_clusters_and_balance(framed_db):
     at = run_page("framings")
     assert not at.info
     assert [tab.label for tab in at.tabs] == ["Map", "Clusters", "Balance over time"]
-    total = int(markdown(at).split("**")[1].split()[0])
+    total = framed_total(at)
     assert total > 10
     assert "mapped, chosen evenly" not in markdown(at)  # all of them fit on the map
     assert len(at.get("vega_lite_chart")) == 1 and not at.expander
@@ -417,7 +422,7 @@ def test_framings_page_maps_paragraphs_lists_clusters_and_balance(framed_db):
 def test_framings_map_says_when_it_shows_a_sample(framed_db, monkeypatch):
     from dashboard import data
 
-    total = int(markdown(run_page("framings")).split("**")[1].split()[0])
+    total = framed_total(run_page("framings"))
     monkeypatch.setattr(data, "FRAME_MAP_SIZE", 4)
     at = run_page("framings")
     assert f"**{total:,} framed paragraphs** (4 of them mapped, chosen evenly)" in markdown(at)
@@ -445,7 +450,7 @@ def test_documents_page_shows_the_framing_of_each_paragraph(framed_db):
 
 
 def test_framings_map_says_how_to_place_paragraphs_framed_before_it_stored_places(framed_db):
-    total = int(markdown(run_page("framings")).split("**")[1].split()[0])
+    total = framed_total(run_page("framings"))
     with sqlite3.connect(framed_db) as conn:  # framed by a version before migration m007
         conn.execute(
             "UPDATE paragraph_frames SET x = NULL, y = NULL WHERE paragraph_id IN "
