@@ -42,17 +42,13 @@ def chromium():
             browser.close()
 
 
-def settle(page, text: str, then: str | tuple[str, ...] | None = None) -> None:
-    """Wait for the app's own text, then (when given) later elements, each a selector, then
-    for Streamlit to finish running the script.
+def settle(page, text: str) -> None:
+    """Wait for the app's own text, then for Streamlit to finish running the script.
 
-    Streamlit's "running" widget is not always there while a slow query runs, and a chart's
-    element is there before Vega has drawn it, so a page timed whole waits for what it draws
-    last, not only for the widget to go.
+    Streamlit's "running" widget is not always there while a slow query runs, so the text
+    comes first. (bench/bench_dashboard.py times pages with its own check, `shown`.)
     """
     page.get_by_text(text, exact=False).first.wait_for()
-    for selector in (then,) if isinstance(then, str) else then or ():
-        page.locator(selector).first.wait_for()
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
 
 
